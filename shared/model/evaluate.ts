@@ -1,0 +1,249 @@
+import type { Evaluated, Known, Program } from './program';
+import type { ObjectValue, Property, Resource, Value } from './types';
+
+const MAX_DEPTH = 64;
+
+const unknown = (reason: string, v?: Value): Evaluated => ({ state: 'unknown', reason, loc: v?.loc });
+
+/**
+ * Three-valued evaluation: known (a JSON-like value), unknown (with the reason) or absent.
+ * Follows const bindings, variable defaults, tfvars, locals, config defaults and folds templates and
+ * the pure functions whose result is certain. Anything else stays unknown.
+ */
+export function evaluate(v: Value | undefined, program?: Program, depth = 0): Evaluated {
+  if (!v) return { state: 'absent' };
+  if (depth > MAX_DEPTH) return unknown('the value is nested too deeply to evaluate', v);
+  switch (v.kind) {
+    case 'string':
+    case 'number':
+    case 'bool':
+      return { state: 'known', value: v.value };
+    case 'null':
+      return { state: 'known', value: null };
+    case 'unknown':
+      return unknown(v.reason, v);
+    case 'template': {
+      let s = '';
+      for (const p of v.parts) {
+        const e = evaluate(p, program, depth + 1);
+        if (e.state !== 'known') return e.state === 'absent' ? unknown('a part of the string has no value', p) : e;
+        s += stringify(e.value);
+      }
+      return { state: 'known', value: s };
+    }
+    case 'list': {
+      const out: Known[] = [];
+      for (const item of v.items) {
+        const e = evaluate(item, program, depth + 1);
+        if (e.state !== 'known') return e.state === 'absent' ? unknown('a list item has no value', item) : e;
+        out.push(e.value);
+      }
+      return { state: 'known', value: out };
+    }
+    case 'object': {
+      const out: Record<string, Known> = {};
+      for (const p of v.props) {
+        const e = evaluate(p.value, program, depth + 1);
+        if (e.state !== 'known') return e.state === 'absent' ? unknown('a field has no value', p.value) : e;
+        out[p.key] = e.value;
+      }
+      return { state: 'known', value: out };
+    }
+    case 'ref': {
+      if (v.resolved) return evaluate(v.resolved, program, depth + 1);
+      const target = program?.resolve(v.ref);
+      if (target) return evaluate(target, program, depth + 1);
+      if (v.fallback) return evaluate(v.fallback, program, depth + 1);
+      return unknown(program ? program.explainUnknown(v.ref) : `${v.ref.text} is not known before deployment`, v);
+    }
+    case 'call':
+      return evaluateCall(v.name, v.args, program, depth, v);
+  }
+}
+
+function stringify(k: Known): string {
+  if (typeof k === 'string') return k;
+  if (k === null) return '';
+  if (typeof k === 'object') return JSON.stringify(k);
+  return String(k);
+}
+
+type Fn = (args: Known[]) => Known | undefined;
+const str = (k: Known | undefined): string | undefined =>
+  typeof k === 'string' ? k : typeof k === 'number' || typeof k === 'boolean' ? String(k) : undefined;
+
+/** Terraform's format verbs %s %d %v %q %%; anything fancier stays unknown. */
+function format(fmt: string, args: Known[]): string | undefined {
+  let i = 0;
+  let failed = false;
+  const out = fmt.replace(/%(%|[sdvq])/g, (_, verb: string) => {
+    if (verb === '%') return '%';
+    const a = args[i++];
+    if (a === undefined) {
+      failed = true;
+      return '';
+    }
+    return verb === 'q' ? JSON.stringify(stringify(a)) : stringify(a);
+  });
+  return failed ? undefined : out;
+}
+
+const FUNCTIONS: Record<string, Fn> = {
+  format: ([f, ...rest]) => (typeof f === 'string' ? format(f, rest) : undefined),
+  lower: ([s]) => str(s)?.toLowerCase(),
+  upper: ([s]) => str(s)?.toUpperCase(),
+  title: ([s]) => str(s)?.replace(/\b\w/g, (c) => c.toUpperCase()),
+  trimspace: ([s]) => str(s)?.trim(),
+  tostring: ([s]) => str(s),
+  tonumber: ([s]) => (typeof s === 'number' ? s : typeof s === 'string' && s.trim() !== '' && !isNaN(Number(s)) ? Number(s) : undefined),
+  tobool: ([s]) => (typeof s === 'boolean' ? s : s === 'true' ? true : s === 'false' ? false : undefined),
+  join: ([sep, list]) => (typeof sep === 'string' && Array.isArray(list) ? list.map(stringify).join(sep) : undefined),
+  split: ([sep, s]) => (typeof sep === 'string' && typeof s === 'string' ? s.split(sep) : undefined),
+  replace: ([s, a, b]) => (typeof s === 'string' && typeof a === 'string' && typeof b === 'string' && !a.startsWith('/') ? s.split(a).join(b) : undefined),
+  substr: ([s, o, l]) => (typeof s === 'string' && typeof o === 'number' && typeof l === 'number' ? (l < 0 ? s.slice(o) : s.slice(o, o + l)) : undefined),
+  concat: (lists) => (lists.every(Array.isArray) ? (lists as Known[][]).flat() : undefined),
+  merge: (maps) => (maps.every(isMap) ? Object.assign({}, ...(maps as object[])) : undefined),
+  lookup: ([m, k, d]) => (isMap(m) && typeof k === 'string' ? (k in m ? m[k] : d) : undefined),
+  coalesce: (xs) => xs.find((x) => x !== null && x !== ''),
+  length: ([x]) => (Array.isArray(x) ? x.length : typeof x === 'string' ? x.length : isMap(x) ? Object.keys(x).length : undefined),
+  min: (xs) => (xs.every((x) => typeof x === 'number') ? Math.min(...(xs as number[])) : undefined),
+  max: (xs) => (xs.every((x) => typeof x === 'number') ? Math.max(...(xs as number[])) : undefined),
+  jsonencode: ([x]) => (x === undefined ? undefined : JSON.stringify(x)),
+  element: ([l, i]) => (Array.isArray(l) && typeof i === 'number' && l.length > 0 ? l[i % l.length] : undefined),
+  tolist: ([l]) => (Array.isArray(l) ? l : undefined),
+  toset: ([l]) => (Array.isArray(l) ? [...new Set(l.map((x) => JSON.stringify(x)))].map((x) => JSON.parse(x) as Known) : undefined),
+  tomap: ([m]) => (isMap(m) ? m : undefined),
+};
+
+function isMap(k: Known | undefined): k is { [key: string]: Known } {
+  return typeof k === 'object' && k !== null && !Array.isArray(k);
+}
+
+function evaluateCall(name: string, args: Value[], program: Program | undefined, depth: number, v: Value): Evaluated {
+  const fn = FUNCTIONS[name];
+  if (!fn) return unknown(`${name}(...) is not evaluated by Faultline`, v);
+  const known: Known[] = [];
+  for (const a of args) {
+    const e = evaluate(a, program, depth + 1);
+    if (e.state !== 'known') return e.state === 'absent' ? unknown(`an argument of ${name}() has no value`, a) : e;
+    known.push(e.value);
+  }
+  try {
+    const r = fn(known);
+    return r === undefined ? unknown(`${name}(...) could not be evaluated with these arguments`, v) : { state: 'known', value: r };
+  } catch {
+    return unknown(`${name}(...) failed to evaluate`, v);
+  }
+}
+
+/** Follows const bindings and refs the frontend resolved, to the value written at the end of the chain. */
+export function deref(v: Value | undefined, program?: Program, depth = 0): Value | undefined {
+  if (!v || depth > MAX_DEPTH) return v;
+  if (v.kind === 'ref') {
+    const next = v.resolved ?? program?.resolve(v.ref);
+    if (next) return deref(next, program, depth + 1);
+  }
+  return v;
+}
+
+/**
+ * The property at a dotted path. An object and a list of exactly one object are treated alike
+ * (`server_side_encryption_configuration.rule` works for a Terraform block and a Pulumi args object).
+ */
+export function getProperty(obj: ObjectValue | Resource | undefined, path: string, program?: Program): Property | undefined {
+  let cur: Value | undefined = obj && 'props' in obj && obj.kind !== 'object' ? obj.props : (obj as ObjectValue | undefined);
+  let found: Property | undefined;
+  for (const key of path.split('.')) {
+    const o = asObject(cur, program);
+    if (!o) return undefined;
+    found = findLast(o.props, key);
+    if (!found) return undefined;
+    cur = found.value;
+  }
+  return found;
+}
+
+function findLast(props: Property[], key: string): Property | undefined {
+  for (let i = props.length - 1; i >= 0; i--) if (props[i]!.key === key) return props[i];
+  return undefined;
+}
+
+export function get(obj: ObjectValue | Resource | undefined, path: string, program?: Program): Value | undefined {
+  return getProperty(obj, path, program)?.value;
+}
+
+/** The value as an object: an object, a list of one object, or a ref to one. */
+export function asObject(v: Value | undefined, program?: Program): ObjectValue | undefined {
+  const d = deref(v, program);
+  if (!d) return undefined;
+  if (d.kind === 'object') return d;
+  if (d.kind === 'list' && d.items.length === 1) return asObject(d.items[0], program);
+  return undefined;
+}
+
+/** The value as a list of values (a list, or a single non-list value as a list of one); undefined if unknown. */
+export function asList(v: Value | undefined, program?: Program): Value[] | undefined {
+  const d = deref(v, program);
+  if (!d) return undefined;
+  if (d.kind === 'list') return d.items;
+  if (d.kind === 'object') return [d];
+  return undefined;
+}
+
+/** true / false / undefined when unknown / 'absent' when missing. */
+export function evalBool(v: Value | undefined, program?: Program): boolean | undefined | 'absent' {
+  const e = evaluate(v, program);
+  if (e.state === 'absent') return 'absent';
+  if (e.state !== 'known') return undefined;
+  if (typeof e.value === 'boolean') return e.value;
+  if (e.value === 'true') return true;
+  if (e.value === 'false') return false;
+  return undefined;
+}
+
+export function evalString(v: Value | undefined, program?: Program): string | undefined {
+  const e = evaluate(v, program);
+  if (e.state !== 'known') return undefined;
+  return typeof e.value === 'string' ? e.value : typeof e.value === 'number' ? String(e.value) : undefined;
+}
+
+export function evalNumber(v: Value | undefined, program?: Program): number | undefined {
+  const e = evaluate(v, program);
+  if (e.state !== 'known') return undefined;
+  if (typeof e.value === 'number') return e.value;
+  if (typeof e.value === 'string' && /^-?\d+(\.\d+)?$/.test(e.value.trim())) return Number(e.value);
+  return undefined;
+}
+
+/** Every value inside `v` (itself included), depth-first, following nothing. */
+export function* walkValues(v: Value | undefined, depth = 0): Generator<Value> {
+  if (!v || depth > 10_000) return;
+  yield v;
+  switch (v.kind) {
+    case 'template':
+      for (const p of v.parts) yield* walkValues(p, depth + 1);
+      break;
+    case 'list':
+      for (const i of v.items) yield* walkValues(i, depth + 1);
+      break;
+    case 'object':
+      for (const p of v.props) yield* walkValues(p.value, depth + 1);
+      break;
+    case 'call':
+      for (const a of v.args) yield* walkValues(a, depth + 1);
+      break;
+    case 'ref':
+      if (v.fallback) yield* walkValues(v.fallback, depth + 1);
+      break;
+    default:
+      break;
+  }
+}
+
+/** A short description of how a value evaluates, for hovers: "var.ha -> unknown: no default". */
+export function describeEvaluation(v: Value | undefined, program?: Program): string {
+  const e = evaluate(v, program);
+  if (e.state === 'absent') return 'absent (the provider default applies)';
+  if (e.state === 'unknown') return `unknown: ${e.reason}`;
+  return JSON.stringify(e.value);
+}

@@ -1,0 +1,68 @@
+import type { Loc, Position, Range } from './types';
+
+/** Maps offsets to 0-based line/UTF-16 column positions for one text (built once per parse). */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(readonly text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) this.starts.push(i + 1);
+      else if (c === 13 && text.charCodeAt(i + 1) !== 10) this.starts.push(i + 1);
+    }
+  }
+
+  position(offset: number): Position {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: o - this.starts[lo]! };
+  }
+
+  offset(pos: Position): number {
+    const start = this.starts[Math.max(0, Math.min(pos.line, this.starts.length - 1))]!;
+    return Math.min(start + pos.character, this.text.length);
+  }
+
+  lineCount(): number {
+    return this.starts.length;
+  }
+
+  lineStart(line: number): number {
+    return this.starts[Math.max(0, Math.min(line, this.starts.length - 1))]!;
+  }
+
+  /** The text of a line without its line break. */
+  lineText(line: number): string {
+    const s = this.lineStart(line);
+    const e = line + 1 < this.starts.length ? this.starts[line + 1]! : this.text.length;
+    return this.text.slice(s, e).replace(/\r?\n$|\r$/, '');
+  }
+
+  range(start: number, end: number): Range {
+    return { start: this.position(start), end: this.position(end) };
+  }
+
+  loc(file: string, start: number, end: number): Loc {
+    return { file, start, end, range: this.range(start, end) };
+  }
+}
+
+/** The leading whitespace of the line containing `offset`. */
+export function indentAt(text: string, offset: number): string {
+  let s = offset;
+  while (s > 0 && text[s - 1] !== '\n' && text[s - 1] !== '\r') s--;
+  let e = s;
+  while (e < text.length && (text[e] === ' ' || text[e] === '\t')) e++;
+  return text.slice(s, e);
+}
+
+/** The line break the text uses (CRLF files keep CRLF in fixes). */
+export function eol(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
+}
