@@ -1,0 +1,123 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { audit, fileIndex } from '../shared/engine/audit';
+import { loadConfigFile, findConfigFile } from '../shared/engine/config-file';
+import type { FaultlineConfig } from '../shared/engine/config';
+import { renderFix } from '../shared/engine/fixes';
+import { initEngine } from '../shared/engine/frontends';
+import { SEVERITIES, type Finding, type Severity } from '../shared/engine/rule';
+import { groupPrograms, loadProgram } from '../shared/engine/workspace';
+import { allRules, ruleById } from '../shared/rules';
+import { rulePage } from '../shared/rules/docs';
+import { toJson, toText, VERSION } from './format';
+import { inspectJson } from './inspect';
+
+/** Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage/configuration/I-O errors. */
+class UsageError extends Error {}
+
+function severityArg(v: string): Severity {
+  if (!(SEVERITIES as string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${SEVERITIES.join(', ')}`);
+  return v as Severity;
+}
+
+function collect(v: string, prev: string[]): string[] {
+  return [...prev, ...v.split(',').filter(Boolean)];
+}
+
+function loadConfig(explicit: string | undefined, paths: string[]): FaultlineConfig | undefined {
+  const file = explicit ?? findConfigFile(paths[0] ?? '.');
+  if (!file) return undefined;
+  if (!fs.existsSync(file)) throw new UsageError(`configuration file ${file} does not exist`);
+  const { config, errors } = loadConfigFile(file);
+  if (errors.length) {
+    const e = errors[0]!;
+    throw new UsageError(`${path.relative(process.cwd(), file)}:${e.loc.range.start.line + 1}:${e.loc.range.start.character + 1}: ${e.message}`);
+  }
+  return config;
+}
+
+const atLeast = (s: Severity, threshold: Severity): boolean => SEVERITIES.indexOf(s) <= SEVERITIES.indexOf(threshold);
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('faultline')
+    .description('Finds the failures in Pulumi and Terraform AWS programs before deploy does.')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('audit')
+    .description('analyse IaC files and folders (default: the current folder)')
+    .argument('[paths...]', 'files or folders', ['.'])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--profile <profile>', 'rule profile').choices(['auto', 'production', 'ephemeral']))
+    .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity', severityArg, 'high' as Severity)
+    .option('-c, --config <file>', 'faultline.json to use (default: the one in the first path or its parents)')
+    .option('--rule <id>', 'run only this rule (repeatable)', collect, [] as string[])
+    .option('--skip-rule <id>', 'do not run this rule (repeatable)', collect, [] as string[])
+    .option('-q, --quiet', 'report only findings at or above --fail-on')
+    .action(async (paths: string[], o: { format: string; profile?: 'auto' | 'production' | 'ephemeral'; failOn: Severity; config?: string; rule: string[]; skipRule: string[]; quiet?: boolean }) => {
+      for (const id of [...o.rule, ...o.skipRule]) if (!ruleById(id)) throw new UsageError(`unknown rule "${id}" (see faultline rules)`);
+      for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`${p} does not exist`);
+      const config = loadConfig(o.config, paths);
+      const result = await audit(paths, { config, profile: o.profile, only: o.rule, skip: o.skipRule });
+      if (o.quiet) result.findings = result.findings.filter((f) => atLeast(f.severity, o.failOn));
+      const files = fileIndex(result.programs);
+      const fixesOf = (f: Finding): { title: string; edits: import('../shared/model/types').TextEdit[] }[] =>
+        (f.fixes ?? []).flatMap((fx) => {
+          const edits = renderFix(fx, files);
+          return edits ? [{ title: fx.title, edits }] : [];
+        });
+      if (o.format === 'json') process.stdout.write(JSON.stringify(toJson(result, fixesOf), null, 2) + '\n');
+      else process.stdout.write(toText(result, (f) => files(f)?.text, !!process.stdout.isTTY && !process.env.NO_COLOR));
+      exitCode = result.findings.some((f) => atLeast(f.severity, o.failOn)) ? 1 : 0;
+    });
+
+  program
+    .command('inspect')
+    .description('print the canonical model of a file as JSON')
+    .argument('<file>')
+    .action(async (file: string) => {
+      if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist`);
+      await initEngine();
+      const unit = groupPrograms([path.resolve(file)])[0];
+      if (!unit) throw new UsageError(`${file} is not a Terraform, TypeScript, JavaScript or Python file`);
+      process.stdout.write(JSON.stringify(inspectJson(loadProgram(unit), file), null, 2) + '\n');
+    });
+
+  program
+    .command('rules')
+    .description('list the rules')
+    .option('--json', 'as JSON')
+    .action((o: { json?: boolean }) => {
+      if (o.json) {
+        process.stdout.write(JSON.stringify(allRules.map((r) => r.meta), null, 2) + '\n');
+        return;
+      }
+      const w = Math.max(...allRules.map((r) => r.meta.id.length));
+      for (const r of allRules) process.stdout.write(`${r.meta.id.padEnd(w)}  ${r.meta.severity.padEnd(8)}  ${r.meta.category.padEnd(13)}  ${r.meta.title}\n`);
+    });
+
+  program
+    .command('explain')
+    .description("print a rule's page")
+    .argument('<rule-id>')
+    .action((id: string) => {
+      const rule = ruleById(id);
+      if (!rule) throw new UsageError(`unknown rule "${id}" (see faultline rules)`);
+      process.stdout.write(rulePage(rule.meta) + '\n');
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    const err = e as { code?: string; exitCode?: number; message?: string };
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    if (err.code?.startsWith('commander.')) return 2;
+    process.stderr.write(`faultline: ${err.message ?? String(e)}\n`);
+    return 2;
+  }
+  return exitCode;
+}

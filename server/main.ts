@@ -1,0 +1,198 @@
+import * as path from 'node:path';
+import {
+  CodeActionKind,
+  createConnection,
+  DidChangeConfigurationNotification,
+  FileChangeType,
+  ProposedFeatures,
+  ResponseError,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type Diagnostic,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { initEngine } from '../shared/engine/frontends';
+import { CONFIG_FILE } from '../shared/engine/config-file';
+import { Analysis, DEFAULT_SETTINGS, type Settings } from './analysis';
+import { codeActions } from './code-actions';
+import { toDiagnostic, toPath, toUri, lspRange } from './convert';
+import { hover } from './hover';
+import { auditWorkspace, type AuditSummary } from './audit';
+
+/**
+ * The Faultline language server. Runs over IPC for our VS Code client and over stdio (`node out/server.js --stdio`)
+ * for other editors. Every handler is wrapped: an exception is logged and answered with an error, never fatal.
+ */
+export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
+  const documents = new TextDocuments(TextDocument);
+  const analysis = new Analysis();
+  const timers = new Map<string, NodeJS.Timeout>();
+  const published = new Set<string>();
+  let ready: Promise<void> = Promise.resolve();
+  let supportsConfiguration = false;
+  let lastAudit: AuditSummary | undefined;
+
+  const log = (msg: string): void => connection.console.log(`[faultline] ${msg}`);
+
+  function guard<A extends unknown[], R>(name: string, fn: (...a: A) => R | Promise<R>, fallback: R): (...a: A) => Promise<R> {
+    return async (...a: A) => {
+      try {
+        await ready;
+        return await fn(...a);
+      } catch (e) {
+        connection.console.error(`[faultline] ${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        if (name.startsWith('request:')) throw new ResponseError(-32603, `Faultline ${name.slice(8)} failed: ${(e as Error).message}`);
+        return fallback;
+      }
+    };
+  }
+
+  connection.onInitialize((params) => {
+    supportsConfiguration = !!params.capabilities.workspace?.configuration;
+    analysis.roots = (params.workspaceFolders ?? []).map((f) => toPath(f.uri));
+    if (!analysis.roots.length && params.rootUri) analysis.roots = [toPath(params.rootUri)];
+    const opts = params.initializationOptions as Partial<Settings> | undefined;
+    if (opts) analysis.settings = { ...DEFAULT_SETTINGS, ...opts };
+    ready = initEngine();
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, 'source.fixAll.faultline'], resolveProvider: false },
+        executeCommandProvider: { commands: ['faultline.auditWorkspace', 'faultline.report', 'faultline.sarif'] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'faultline', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (supportsConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+    void refreshSettings();
+  });
+
+  async function refreshSettings(): Promise<void> {
+    if (!supportsConfiguration) return;
+    try {
+      const s = (await connection.workspace.getConfiguration('faultline')) as Partial<Settings> | null;
+      if (s) analysis.settings = { ...DEFAULT_SETTINGS, ...s };
+    } catch {
+      // clients without configuration support keep the defaults
+    }
+  }
+
+  /** Analyses a document's program and publishes diagnostics for each of its open files. */
+  function validate(uri: string): void {
+    const doc = documents.get(uri);
+    if (!doc) return;
+    const file = toPath(uri);
+    if (!analysis.settings.enable) {
+      void connection.sendDiagnostics({ uri, diagnostics: [] });
+      return;
+    }
+    const version = doc.version;
+    const result = analysis.analyze(file);
+    // A newer edit arrived while analysing: its own run will publish.
+    if (!result || documents.get(uri)?.version !== version) return;
+    for (const [f, fs] of result.byFile) {
+      if (!analysis.isOpen(f)) continue;
+      const target = toUri(f);
+      const diagnostics: Diagnostic[] = fs.map((finding) => toDiagnostic(finding, result.findings.indexOf(finding)));
+      published.add(target);
+      void connection.sendDiagnostics({ uri: target, version: documents.get(target)?.version, diagnostics });
+    }
+    const cfg = analysis.config(file);
+    if (cfg.errors.length && documents.get(toUri(cfg.path))) {
+      void connection.sendDiagnostics({
+        uri: toUri(cfg.path),
+        diagnostics: cfg.errors.map((e) => ({ range: lspRange(e.loc.range), severity: 1, source: 'faultline', code: 'config-invalid', message: e.message })),
+      });
+    }
+  }
+
+  function schedule(uri: string, delay = analysis.settings.debounceMs): void {
+    clearTimeout(timers.get(uri));
+    timers.set(
+      uri,
+      setTimeout(() => {
+        timers.delete(uri);
+        void guard('validate', async () => validate(uri), undefined)();
+      }, delay),
+    );
+  }
+
+  const track = (doc: TextDocument): void => analysis.setOpen(toPath(doc.uri), doc.getText());
+
+  documents.onDidOpen(
+    guard('open', (e) => {
+      track(e.document);
+      if (path.basename(toPath(e.document.uri)) === CONFIG_FILE) return reanalyseAll();
+      schedule(e.document.uri, 0);
+    }, undefined),
+  );
+  documents.onDidChangeContent(
+    guard('change', (e) => {
+      track(e.document);
+      const file = toPath(e.document.uri);
+      if (path.basename(file) === CONFIG_FILE) {
+        analysis.configChanged(file, e.document.getText());
+        return reanalyseAll();
+      }
+      if (analysis.settings.run === 'onType') schedule(e.document.uri);
+    }, undefined),
+  );
+  documents.onDidSave(guard('save', (e) => (analysis.settings.run === 'onSave' ? schedule(e.document.uri, 0) : undefined), undefined));
+  documents.onDidClose(
+    guard('close', (e) => {
+      clearTimeout(timers.get(e.document.uri));
+      analysis.close(toPath(e.document.uri));
+      published.delete(e.document.uri);
+      void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    }, undefined),
+  );
+
+  function reanalyseAll(): void {
+    for (const doc of documents.all()) schedule(doc.uri);
+  }
+
+  connection.onDidChangeConfiguration(
+    guard('configuration', async () => {
+      await refreshSettings();
+      reanalyseAll();
+    }, undefined),
+  );
+
+  connection.onDidChangeWatchedFiles(
+    guard('watched files', (e) => {
+      for (const c of e.changes) {
+        const file = toPath(c.uri);
+        analysis.invalidate(file);
+        if (path.basename(file) === CONFIG_FILE) analysis.configChanged(file, c.type === FileChangeType.Deleted ? undefined : analysis.read(file));
+      }
+      reanalyseAll();
+    }, undefined),
+  );
+
+  connection.onHover(guard('request:hover', (p) => hover(analysis, toPath(p.textDocument.uri), p.position), null));
+  connection.onCodeAction(guard('request:codeAction', (p) => codeActions(analysis, p), []));
+
+  connection.onExecuteCommand(
+    guard('request:executeCommand', async (p, token, progress) => {
+      if (p.command === 'faultline.auditWorkspace') {
+        const folders = (p.arguments?.[0] as string[] | undefined) ?? analysis.roots;
+        lastAudit = await auditWorkspace(connection, analysis, folders, token, progress, published);
+        return lastAudit;
+      }
+      if (p.command === 'faultline.report') return lastAudit ?? null;
+      throw new Error(`unknown command ${p.command}`);
+    }, null),
+  );
+
+  documents.listen(connection);
+  connection.listen();
+  process.on('uncaughtException', (e) => log(`uncaught exception: ${e.stack ?? e.message}`));
+  process.on('unhandledRejection', (e) => log(`unhandled rejection: ${String(e)}`));
+}
+
+if (require.main === module) startServer();

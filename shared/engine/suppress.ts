@@ -1,0 +1,102 @@
+import type { Comment, FileModel, Loc, Resource } from '../model/types';
+import type { Finding, Rule } from './rule';
+
+/** A parsed suppression comment. */
+export interface Suppression {
+  ruleIds: string[];
+  /** 'line' covers its own line (trailing) or the next statement; 'file' the whole file. */
+  scope: 'line' | 'file';
+  /** 0-based first and last line covered (for 'line'). */
+  fromLine: number;
+  toLine: number;
+  expires?: string;
+  reason?: string;
+  loc: Loc;
+  /** faultline's own comments are checked for staleness; other scanners' are not. */
+  own: boolean;
+  used: boolean;
+}
+
+const OWN = /faultline:(ignore|ignore-file):([a-z0-9-]+(?:,[a-z0-9-]+)*)(?::exp:(\d{4}-\d{2}-\d{2}))?(?:\s+--\s*(.*))?/;
+const CHECKOV = /checkov:skip=([A-Z0-9_]+)/g;
+const TFSEC = /(tfsec|trivy):ignore:([A-Za-z0-9-]+)/g;
+
+/**
+ * Finds the suppressions in a file's comments. A comment alone on its line covers the next statement: the resource
+ * that starts on the next code line (all of its lines), else that line.
+ */
+export function parseSuppressions(file: FileModel, rules: Rule[]): Suppression[] {
+  const out: Suppression[] = [];
+  const byEquivalent = equivalentIndex(rules);
+  const resourcesByLine = new Map<number, Resource>();
+  for (const r of file.resources) resourcesByLine.set(r.loc.range.start.line, r);
+  const codeLines = nextCodeLineFinder(file);
+  for (const c of file.comments) {
+    const own = OWN.exec(c.text);
+    const ids: string[] = [];
+    let scope: Suppression['scope'] = 'line';
+    let expires: string | undefined;
+    let reason: string | undefined;
+    if (own) {
+      scope = own[1] === 'ignore-file' ? 'file' : 'line';
+      ids.push(...own[2]!.split(','));
+      expires = own[3];
+      reason = own[4]?.trim();
+    } else {
+      for (const m of c.text.matchAll(CHECKOV)) ids.push(...(byEquivalent.get(`checkov:${m[1]}`) ?? []));
+      for (const m of c.text.matchAll(TFSEC)) ids.push(...(byEquivalent.get(`${m[1]}:${m[2]!.toLowerCase()}`) ?? []));
+      if (ids.length === 0) continue;
+    }
+    let fromLine = c.loc.range.start.line;
+    let toLine = c.loc.range.end.line;
+    if (!c.trailing && scope === 'line') {
+      const next = codeLines(c.loc.range.end.line + 1);
+      const res = resourcesByLine.get(next);
+      fromLine = next;
+      toLine = res ? res.loc.range.end.line : next;
+    }
+    out.push({ ruleIds: ids, scope, fromLine, toLine, expires, reason, loc: c.loc, own: !!own, used: false });
+  }
+  return out;
+}
+
+function nextCodeLineFinder(file: FileModel): (line: number) => number {
+  const commentLines = new Set<number>();
+  for (const c of file.comments) for (let l = c.loc.range.start.line; l <= c.loc.range.end.line; l++) commentLines.add(l);
+  const lines = file.text.split(/\r\n|\r|\n/);
+  return (line: number) => {
+    let l = line;
+    while (l < lines.length && (commentLines.has(l) || lines[l]!.trim() === '')) l++;
+    return l;
+  };
+}
+
+function equivalentIndex(rules: Rule[]): Map<string, string[]> {
+  const m = new Map<string, string[]>();
+  const add = (k: string, id: string): void => {
+    m.set(k, [...(m.get(k) ?? []), id]);
+  };
+  for (const r of rules) {
+    const eq = r.meta.equivalents;
+    for (const c of eq?.checkov ?? []) add(`checkov:${c}`, r.meta.id);
+    for (const t of eq?.tfsec ?? []) add(`tfsec:${t.toLowerCase()}`, r.meta.id);
+    for (const t of eq?.trivy ?? []) add(`trivy:${t.toLowerCase()}`, r.meta.id);
+  }
+  return m;
+}
+
+/** True when a suppression covers the finding; marks it used. Expired suppressions cover nothing. */
+export function isSuppressed(f: Finding, sups: Suppression[], today: string): boolean {
+  const line = f.loc.range.start.line;
+  for (const s of sups) {
+    if (!s.ruleIds.includes(f.ruleId)) continue;
+    if (s.expires && s.expires < today) continue;
+    if (s.scope === 'file' || (line >= s.fromLine && line <= s.toLine)) {
+      s.used = true;
+      return true;
+    }
+  }
+  return false;
+}
+
+export type { Comment };

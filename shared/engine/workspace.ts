@@ -1,0 +1,225 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { buildTerraformProgram } from '../frontends/terraform/module';
+import { buildPulumiProgram, type PulumiProjectFiles } from '../frontends/pulumi/project';
+import type { Program } from '../model/program';
+import type { FileModel } from '../model/types';
+import { languageOf, parseSource } from './frontends';
+
+/** Folders never analysed: dependencies, provider caches, VCS data and virtualenvs. */
+const SKIP_DIRS = new Set(['node_modules', '.terraform', '.git', '.hg', '.svn', '.venv', 'venv', '__pycache__', '.tox', '.mypy_cache', '.pytest_cache', '.tools']);
+
+export interface Skipped {
+  path: string;
+  reason: string;
+}
+
+export interface Discovery {
+  files: string[];
+  skipped: Skipped[];
+}
+
+export interface DiscoverOptions {
+  /** Extra gitignore-style patterns (faultline.json `ignore`), relative to the first path's folder. */
+  ignore?: string[];
+  /** Largest file analysed, in bytes. */
+  maxFileBytes?: number;
+}
+
+const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+/**
+ * The analysable files under `paths`, honouring .gitignore files and the configured ignores. Symlinked folders are
+ * not followed (no loops); unreadable entries and oversized files are listed in `skipped` with the reason.
+ */
+export function discoverFiles(paths: string[], opts: DiscoverOptions = {}): Discovery {
+  const files: string[] = [];
+  const skipped: Skipped[] = [];
+  const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const seen = new Set<string>();
+
+  const consider = (file: string, size: number): void => {
+    if (!languageOf(file) || seen.has(file)) return;
+    if (size > maxBytes) {
+      skipped.push({ path: file, reason: `larger than ${Math.round(maxBytes / 1024 / 1024)} MB` });
+      return;
+    }
+    seen.add(file);
+    files.push(file);
+  };
+
+  for (const input of paths) {
+    const abs = path.resolve(input);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(abs);
+    } catch (e) {
+      skipped.push({ path: abs, reason: errorReason(e) });
+      continue;
+    }
+    if (st.isFile()) {
+      consider(abs, st.size);
+      continue;
+    }
+    const matchers: { base: string; ig: Ignore }[] = [];
+    if (opts.ignore?.length) matchers.push({ base: abs, ig: ignore().add(opts.ignore) });
+    walk(abs, matchers);
+  }
+  return { files, skipped };
+
+  function ignored(p: string, isDir: boolean, matchers: { base: string; ig: Ignore }[]): boolean {
+    for (const m of matchers) {
+      const rel = path.relative(m.base, p).split(path.sep).join('/');
+      if (rel && !rel.startsWith('..') && m.ig.ignores(isDir ? rel + '/' : rel)) return true;
+    }
+    return false;
+  }
+
+  function walk(dir: string, parentMatchers: { base: string; ig: Ignore }[]): void {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      skipped.push({ path: dir, reason: errorReason(e) });
+      return;
+    }
+    let matchers = parentMatchers;
+    if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
+      try {
+        matchers = [...parentMatchers, { base: dir, ig: ignore().add(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')) }];
+      } catch (e) {
+        skipped.push({ path: path.join(dir, '.gitignore'), reason: errorReason(e) });
+      }
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isSymbolicLink()) continue; // never follow links: loops and escapes from the workspace
+      if (e.isDirectory()) {
+        if (SKIP_DIRS.has(e.name) || isVirtualenv(p) || ignored(p, true, matchers)) continue;
+        walk(p, matchers);
+      } else if (e.isFile() && languageOf(e.name) && !ignored(p, false, matchers)) {
+        try {
+          consider(p, fs.statSync(p).size);
+        } catch (err) {
+          skipped.push({ path: p, reason: errorReason(err) });
+        }
+      }
+    }
+  }
+}
+
+function isVirtualenv(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'pyvenv.cfg'));
+}
+
+function errorReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOENT') return 'does not exist';
+  if (code === 'ELOOP') return 'symbolic link loop';
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** A unit of analysis before parsing. */
+export interface ProgramUnit {
+  kind: Program['kind'];
+  root: string;
+  files: string[];
+}
+
+const pulumiRootCache = new Map<string, string | null>();
+
+/** The folder of the nearest Pulumi.yaml above `dir`, or undefined. */
+export function findPulumiRoot(dir: string): string | undefined {
+  const chain: string[] = [];
+  let cur = dir;
+  for (;;) {
+    const cached = pulumiRootCache.get(cur);
+    if (cached !== undefined) {
+      for (const c of chain) pulumiRootCache.set(c, cached);
+      return cached ?? undefined;
+    }
+    chain.push(cur);
+    if (fs.existsSync(path.join(cur, 'Pulumi.yaml')) || fs.existsSync(path.join(cur, 'Pulumi.yml'))) {
+      for (const c of chain) pulumiRootCache.set(c, cur);
+      return cur;
+    }
+    const up = path.dirname(cur);
+    if (up === cur) {
+      for (const c of chain) pulumiRootCache.set(c, null);
+      return undefined;
+    }
+    cur = up;
+  }
+}
+
+/** Forget cached Pulumi roots (a Pulumi.yaml was created or deleted). */
+export function clearProjectCache(): void {
+  pulumiRootCache.clear();
+}
+
+/** Groups files: a Terraform module per folder, a Pulumi project per Pulumi.yaml, otherwise one program per file. */
+export function groupPrograms(files: string[]): ProgramUnit[] {
+  const units = new Map<string, ProgramUnit>();
+  for (const f of files) {
+    const lang = languageOf(f);
+    if (!lang) continue;
+    let key: string;
+    let unit: ProgramUnit;
+    if (lang === 'terraform') {
+      const root = path.dirname(f);
+      key = `tf:${root}`;
+      unit = units.get(key) ?? { kind: 'terraform-module', root, files: [] };
+    } else {
+      const root = findPulumiRoot(path.dirname(f));
+      key = root ? `pulumi:${root}` : `file:${f}`;
+      unit = units.get(key) ?? (root ? { kind: 'pulumi-project', root, files: [] } : { kind: 'file', root: f, files: [] });
+    }
+    unit.files.push(f);
+    units.set(key, unit);
+  }
+  return [...units.values()];
+}
+
+/** Reads a file's text; open editor buffers override the disk through `overlay`. */
+export type ReadText = (file: string) => string | undefined;
+
+export const readFromDisk: ReadText = (file) => {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+/** Pulumi.yaml and the stack files of a project folder. */
+export function readPulumiProjectFiles(root: string, read: ReadText = readFromDisk): PulumiProjectFiles {
+  const stacks: Record<string, string> = {};
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(root);
+  } catch {
+    // an unreadable project folder has no stacks
+  }
+  for (const n of names) {
+    const m = /^Pulumi\.(.+)\.ya?ml$/.exec(n);
+    if (!m) continue;
+    const text = read(path.join(root, n));
+    if (text !== undefined) stacks[m[1]!] = text;
+  }
+  return { projectYaml: read(path.join(root, 'Pulumi.yaml')) ?? read(path.join(root, 'Pulumi.yml')), stacks };
+}
+
+/** Parses the unit's files (through `parse`, which may cache) and builds its Program. */
+export function loadProgram(unit: ProgramUnit, read: ReadText = readFromDisk, parse: (file: string, text: string) => FileModel = parseSource): Program {
+  const models: FileModel[] = [];
+  for (const f of unit.files) {
+    const text = read(f);
+    if (text !== undefined) models.push(parse(f, text));
+  }
+  if (unit.kind === 'terraform-module') return buildTerraformProgram(unit.root, models);
+  if (unit.kind === 'pulumi-project') return buildPulumiProgram(unit.root, models, readPulumiProjectFiles(unit.root, read));
+  return buildPulumiProgram(path.dirname(unit.root), models, undefined, 'file');
+}

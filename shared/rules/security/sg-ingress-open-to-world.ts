@@ -1,0 +1,88 @@
+import { asList, evalNumber, evalString, getProperty } from '../../model/evaluate';
+import type { ObjectValue, Resource, Value } from '../../model/types';
+import { ALL_LANGUAGES, defineRule, type RuleContext, type Severity } from '../../engine/rule';
+import { describe } from '../util';
+
+/** Administration and database ports: open to the world they are an incident waiting to happen. */
+const SENSITIVE_PORTS = [22, 3389, 3306, 5432, 1433, 1521, 6379, 11211, 27017, 9200];
+const WORLD = new Set(['0.0.0.0/0', '::/0']);
+
+interface Opening {
+  cidr: string;
+  cidrValue: Value;
+  from?: number;
+  to?: number;
+  allPorts: boolean;
+}
+
+/** The world-open CIDRs of one rule object (inline ingress block, security_group_rule, ingress_rule). */
+function openings(rule: ObjectValue | Resource, ctx: RuleContext): Opening[] {
+  const out: Opening[] = [];
+  const protocol = evalString(getProperty(rule, 'protocol')?.value ?? getProperty(rule, 'ip_protocol')?.value, ctx.program);
+  const allPorts = protocol === '-1' || protocol === 'all';
+  const from = evalNumber(getProperty(rule, 'from_port')?.value, ctx.program);
+  const to = evalNumber(getProperty(rule, 'to_port')?.value, ctx.program);
+  const candidates: Value[] = [];
+  for (const key of ['cidr_blocks', 'ipv6_cidr_blocks']) candidates.push(...(asList(getProperty(rule, key)?.value, ctx.program) ?? []));
+  for (const key of ['cidr_ipv4', 'cidr_ipv6']) {
+    const v = getProperty(rule, key)?.value;
+    if (v) candidates.push(v);
+  }
+  for (const c of candidates) {
+    const s = evalString(c, ctx.program);
+    if (s !== undefined && WORLD.has(s.trim())) out.push({ cidr: s.trim(), cidrValue: c, from, to, allPorts });
+  }
+  return out;
+}
+
+function severityOf(o: Opening): { severity: Severity; ports: string } {
+  if (o.allPorts || (o.from === 0 && (o.to === 0 || o.to === 65535))) return { severity: 'critical', ports: 'all ports' };
+  if (o.from === undefined || o.to === undefined) return { severity: 'medium', ports: 'ports Faultline cannot evaluate' };
+  const ports = o.from === o.to ? `port ${o.from}` : `ports ${o.from}-${o.to}`;
+  const hit = SENSITIVE_PORTS.filter((p) => p >= o.from! && p <= o.to!);
+  if (hit.length) return { severity: 'critical', ports: `${ports} (${hit.length === 1 ? 'an administration or database port' : `administration and database ports ${hit.join(', ')}`})` };
+  const webOnly = [80, 443].includes(o.from) && o.from === o.to;
+  return { severity: webOnly ? 'low' : 'medium', ports };
+}
+
+function report(ctx: RuleContext, r: Resource, o: Opening, where: string): void {
+  const { severity, ports } = severityOf(o);
+  ctx.report({
+    resource: r,
+    loc: o.cidrValue.loc,
+    severity,
+    message: `${where} of ${describe(r)} allows ${ports} from ${o.cidr}, the whole internet`,
+  });
+}
+
+export default defineRule({
+  meta: {
+    id: 'sg-ingress-open-to-world',
+    title: 'Security group ingress open to the internet',
+    category: 'security',
+    severity: 'critical',
+    profiles: 'all',
+    languages: ALL_LANGUAGES,
+    impact:
+      'Anyone on the internet can reach the port: databases and SSH/RDP behind such a rule are scanned and brute-forced within minutes of deployment.',
+    fix: 'Allow only the load balancer security group, a VPN or office CIDR, or use SSM Session Manager instead of SSH.',
+    links: ['https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html'],
+    equivalents: {
+      checkov: ['CKV_AWS_24', 'CKV_AWS_25', 'CKV_AWS_260'],
+      tfsec: ['aws-ec2-no-public-ingress-sgr'],
+      trivy: ['AVD-AWS-0107'],
+    },
+  },
+  resourceTypes: ['aws_security_group', 'aws_security_group_rule', 'aws_vpc_security_group_ingress_rule'],
+  resource(r, ctx) {
+    if (r.type === 'aws_security_group') {
+      for (const item of asList(getProperty(r, 'ingress')?.value, ctx.program) ?? []) {
+        if (item.kind !== 'object') continue;
+        for (const o of openings(item, ctx)) report(ctx, r, o, 'an ingress rule');
+      }
+      return;
+    }
+    if (r.type === 'aws_security_group_rule' && evalString(getProperty(r, 'type')?.value, ctx.program) !== 'ingress') return;
+    for (const o of openings(r, ctx)) report(ctx, r, o, 'the rule');
+  },
+});

@@ -1,0 +1,107 @@
+import { deref, getProperty } from '../model/evaluate';
+import type { Program } from '../model/program';
+import type { FixValue, Loc, Property, Resource, Value } from '../model/types';
+import type { Fix } from '../engine/rule';
+
+/** `aws_db_instance "main"`: how messages name a resource. */
+export function describe(r: Resource): string {
+  return `${r.typeAsWritten} "${r.logicalName}"`;
+}
+
+/** Where a finding about property `key` goes: the value when present, else the resource head. */
+export function locFor(r: Resource, prop: Property | undefined): Loc {
+  return prop ? prop.value.loc : r.headLoc;
+}
+
+/** The property as the user wrote it in this resource's language (`multiAz` / `multi_az`). */
+export function keyName(r: Resource, key: string, prop?: Property): string {
+  if (prop) return prop.keyAsWritten;
+  if (r.language === 'typescript' || r.language === 'javascript') return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  return key;
+}
+
+/** A fix that sets `key` on the resource's arguments (replacing the value if present). */
+export function setFix(r: Resource, key: string, value: FixValue, safe: boolean, title?: string): Fix {
+  const shown = value.kind === 'literal' ? literalText(r, value.value) : (value[langKey(r)] ?? '');
+  return {
+    title: title ?? `Set ${keyName(r, key, getProperty(r, key))} = ${shown}`,
+    intents: [{ kind: 'setProperty', target: r.props, key, value }],
+    safe,
+  };
+}
+
+function langKey(r: Resource): 'terraform' | 'typescript' | 'python' {
+  return r.language === 'javascript' ? 'typescript' : r.language;
+}
+
+function literalText(r: Resource, v: string | number | boolean): string {
+  if (typeof v === 'boolean' && r.language === 'python') return v ? 'True' : 'False';
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
+export type Parameterization = 'constant' | 'parameterized' | 'unknown';
+
+/** Reference kinds that make a name differ between stacks, environments or deployments. */
+const VARYING = new Set(['stack', 'env', 'config', 'arg', 'random', 'account', 'variable', 'resource', 'data', 'module']);
+
+/**
+ * Whether a name is a constant (the same in every stack), varies per stack/environment/deployment, or is
+ * beyond evaluation. Follows const bindings and Terraform locals; a project name alone is constant across stacks.
+ */
+export function parameterization(v: Value | undefined, program: Program, depth = 0): Parameterization {
+  if (!v || depth > 50) return 'unknown';
+  switch (v.kind) {
+    case 'string':
+    case 'number':
+    case 'bool':
+    case 'null':
+      return 'constant';
+    case 'unknown':
+      return 'unknown';
+    case 'ref': {
+      if (VARYING.has(v.ref.kind)) return 'parameterized';
+      if (v.ref.kind === 'project') return 'constant';
+      const next = v.resolved ?? program.resolve(v.ref);
+      if (next) return parameterization(next, program, depth + 1);
+      return v.fallback ? parameterization(v.fallback, program, depth + 1) : 'unknown';
+    }
+    case 'template':
+    case 'list':
+    case 'call':
+    case 'object': {
+      const parts = v.kind === 'template' ? v.parts : v.kind === 'list' ? v.items : v.kind === 'call' ? v.args : v.props.map((p) => p.value);
+      let sawUnknown = false;
+      for (const p of parts) {
+        const k = parameterization(p, program, depth + 1);
+        if (k === 'parameterized') return 'parameterized';
+        if (k === 'unknown') sawUnknown = true;
+      }
+      if (v.kind === 'call' && !KNOWN_PURE.has(v.name)) return 'unknown';
+      return sawUnknown ? 'unknown' : 'constant';
+    }
+  }
+}
+
+const KNOWN_PURE = new Set(['format', 'lower', 'upper', 'join', 'concat', 'replace', 'trimspace', 'substr', 'title', 'tostring', 'coalesce']);
+
+/** True when the value is a Pulumi Output, through const bindings. */
+export function isOutput(v: Value | undefined): boolean {
+  let cur: Value | undefined = v;
+  for (let i = 0; cur && i < 50; i++) {
+    if (cur.output) return true;
+    if (cur.kind !== 'ref' || !cur.resolved) return false;
+    cur = cur.resolved;
+  }
+  return false;
+}
+
+/** The literal string behind a value (through const bindings, locals and variable defaults), with where it was written. */
+export function literalString(v: Value | undefined, program: Program): { value: string; loc: Loc } | undefined {
+  const d = deref(v, program);
+  if (!d) return undefined;
+  if (d.kind === 'string') return { value: d.value, loc: d.loc };
+  if (d.kind === 'template' && d.parts.every((p) => deref(p, program)?.kind === 'string')) {
+    return { value: d.parts.map((p) => (deref(p, program) as { value: string }).value).join(''), loc: d.loc };
+  }
+  return undefined;
+}

@@ -1,0 +1,40 @@
+import * as path from 'node:path';
+import { buildTerraformProgram } from '../../shared/frontends/terraform/module';
+import { buildPulumiProgram } from '../../shared/frontends/pulumi/project';
+import { analyzeProgram, type AnalyzeOptions } from '../../shared/engine/analyze';
+import { applyEdits, renderFix } from '../../shared/engine/fixes';
+import { initEngine, parseSource } from '../../shared/engine/frontends';
+import type { Finding } from '../../shared/engine/rule';
+import type { Program } from '../../shared/model/program';
+import type { FileModel } from '../../shared/model/types';
+
+export { initEngine };
+
+/** One source text as its own program (fixtures are analysed file by file, not as a module). */
+export function programOf(file: string, text: string): Program {
+  const model = parseSource(file, text);
+  return model.language === 'terraform' ? buildTerraformProgram(path.dirname(file), [model]) : buildPulumiProgram(path.dirname(file), [model], undefined, 'file');
+}
+
+export function analyzeText(file: string, text: string, opts: AnalyzeOptions = {}): { program: Program; findings: Finding[] } {
+  const program = programOf(file, text);
+  return { program, findings: analyzeProgram(program, { today: '2026-11-23', ...opts }) };
+}
+
+/** `line:col severity rule message` lines: what the user sees, for snapshots. */
+export function formatFindings(findings: Finding[]): string {
+  return findings
+    .map((f) => `${f.loc.range.start.line + 1}:${f.loc.range.start.character + 1}-${f.loc.range.end.line + 1}:${f.loc.range.end.character + 1} ${f.severity} ${f.ruleId}: ${f.message}${f.fixes?.length ? `\n    fixes: ${f.fixes.map((x) => `${x.title}${x.safe ? ' (safe)' : ''}`).join(' | ')}` : ''}`)
+    .join('\n');
+}
+
+/** Applies a finding's fix to the text it came from; undefined when the frontend cannot render it. */
+export function applyFix(program: Program, finding: Finding, fixIndex: number): string | undefined {
+  const fix = finding.fixes?.[fixIndex];
+  if (!fix) return undefined;
+  const files = new Map<string, FileModel>(program.files.map((f) => [f.path, f]));
+  const edits = renderFix(fix, (p) => files.get(p));
+  if (!edits) return undefined;
+  const file = files.get(finding.loc.file)!;
+  return applyEdits(file.text, edits.filter((e) => e.file === file.path)).text;
+}
