@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { audit, fileIndex } from '../shared/engine/audit';
 import { loadConfigFile, findConfigFile } from '../shared/engine/config-file';
 import type { FaultlineConfig } from '../shared/engine/config';
+import type { TextEdit } from '../shared/model/types';
 import { renderFix } from '../shared/engine/fixes';
 import { initEngine } from '../shared/engine/frontends';
 import { SEVERITIES, type Finding, type Severity } from '../shared/engine/rule';
@@ -11,6 +12,9 @@ import { groupPrograms, loadProgram } from '../shared/engine/workspace';
 import { allRules, ruleById } from '../shared/rules';
 import { rulePage } from '../shared/rules/docs';
 import { toJson, toText, VERSION } from './format';
+import { makeBaseline, newFindings, readBaseline } from './baseline';
+import { diffOf, planFixes, writeFixes } from './fix';
+import { toSarif } from './sarif';
 import { inspectJson } from './inspect';
 
 /** Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage/configuration/I-O errors. */
@@ -47,32 +51,92 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
+  interface AuditOpts {
+    format: string;
+    profile?: 'auto' | 'production' | 'ephemeral';
+    failOn: Severity;
+    config?: string;
+    rule: string[];
+    skipRule: string[];
+    quiet?: boolean;
+    output?: string;
+    baseline?: string;
+    fix?: boolean;
+    fixDryRun?: boolean;
+  }
+
+  async function runAudit(paths: string[], o: AuditOpts): Promise<{ result: Awaited<ReturnType<typeof audit>>; textOf: (f: string) => string | undefined; fixesOf: (f: Finding) => { title: string; edits: TextEdit[] }[] }> {
+    for (const id of [...o.rule, ...o.skipRule]) if (!ruleById(id)) throw new UsageError(`unknown rule "${id}" (see faultline rules)`);
+    for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`${p} does not exist`);
+    const config = loadConfig(o.config, paths);
+    const result = await audit(paths, { config, profile: o.profile, only: o.rule, skip: o.skipRule });
+    const files = fileIndex(result.programs);
+    const textOf = (f: string): string | undefined => files(f)?.text;
+    const fixesOf = (f: Finding): { title: string; edits: TextEdit[] }[] =>
+      (f.fixes ?? []).flatMap((fx) => {
+        const edits = renderFix(fx, files);
+        return edits ? [{ title: fx.title, edits }] : [];
+      });
+    return { result, textOf, fixesOf };
+  }
+
+  const emit = (text: string, output?: string): void => {
+    if (output) fs.writeFileSync(output, text);
+    else process.stdout.write(text);
+  };
+
   program
     .command('audit')
     .description('analyse IaC files and folders (default: the current folder)')
     .argument('[paths...]', 'files or folders', ['.'])
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
     .addOption(new Option('--profile <profile>', 'rule profile').choices(['auto', 'production', 'ephemeral']))
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity', severityArg, 'high' as Severity)
     .option('-c, --config <file>', 'faultline.json to use (default: the one in the first path or its parents)')
     .option('--rule <id>', 'run only this rule (repeatable)', collect, [] as string[])
     .option('--skip-rule <id>', 'do not run this rule (repeatable)', collect, [] as string[])
     .option('-q, --quiet', 'report only findings at or above --fail-on')
-    .action(async (paths: string[], o: { format: string; profile?: 'auto' | 'production' | 'ephemeral'; failOn: Severity; config?: string; rule: string[]; skipRule: string[]; quiet?: boolean }) => {
-      for (const id of [...o.rule, ...o.skipRule]) if (!ruleById(id)) throw new UsageError(`unknown rule "${id}" (see faultline rules)`);
-      for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`${p} does not exist`);
-      const config = loadConfig(o.config, paths);
-      const result = await audit(paths, { config, profile: o.profile, only: o.rule, skip: o.skipRule });
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .option('--baseline <file>', 'report only findings that are not in this baseline (see faultline baseline)')
+    .option('--fix', 'apply the safe fixes in place and report what changed')
+    .option('--fix-dry-run', 'print the safe fixes as a unified diff without changing files')
+    .action(async (paths: string[], o: AuditOpts) => {
+      let { result, textOf, fixesOf } = await runAudit(paths, o);
+      if (o.fix || o.fixDryRun) {
+        const plan = planFixes(result);
+        if (o.fixDryRun) {
+          process.stdout.write(diffOf(plan));
+          exitCode = plan.files.size ? 1 : 0;
+          return;
+        }
+        writeFixes(plan);
+        const fixed = [...plan.files.values()].reduce((n, f) => n + f.fixed.length, 0);
+        for (const [file, { fixed: fs2 }] of plan.files) process.stderr.write(`fixed ${fs2.length} in ${path.relative(process.cwd(), file)}: ${[...new Set(fs2.map((f) => f.ruleId))].join(', ')}\n`);
+        process.stderr.write(`faultline: applied ${fixed} fix${fixed === 1 ? '' : 'es'} in ${plan.files.size} file${plan.files.size === 1 ? '' : 's'}\n`);
+        ({ result, textOf, fixesOf } = await runAudit(paths, o));
+      }
+      if (o.baseline) {
+        const b = readBaseline(o.baseline);
+        result.findings = newFindings(result, b, path.dirname(path.resolve(o.baseline)), textOf);
+      }
       if (o.quiet) result.findings = result.findings.filter((f) => atLeast(f.severity, o.failOn));
-      const files = fileIndex(result.programs);
-      const fixesOf = (f: Finding): { title: string; edits: import('../shared/model/types').TextEdit[] }[] =>
-        (f.fixes ?? []).flatMap((fx) => {
-          const edits = renderFix(fx, files);
-          return edits ? [{ title: fx.title, edits }] : [];
-        });
-      if (o.format === 'json') process.stdout.write(JSON.stringify(toJson(result, fixesOf), null, 2) + '\n');
-      else process.stdout.write(toText(result, (f) => files(f)?.text, !!process.stdout.isTTY && !process.env.NO_COLOR));
+      if (o.format === 'json') emit(JSON.stringify(toJson(result, fixesOf), null, 2) + '\n', o.output);
+      else if (o.format === 'sarif') emit(JSON.stringify(toSarif(result, textOf, fixesOf), null, 2) + '\n', o.output);
+      else emit(toText(result, textOf, !o.output && !!process.stdout.isTTY && !process.env.NO_COLOR), o.output);
       exitCode = result.findings.some((f) => atLeast(f.severity, o.failOn)) ? 1 : 0;
+    });
+
+  program
+    .command('baseline')
+    .description("write today's findings to a baseline file; audit --baseline then reports only new ones")
+    .argument('[paths...]', 'files or folders', ['.'])
+    .requiredOption('-o, --output <file>', 'the baseline file to write')
+    .addOption(new Option('--profile <profile>', 'rule profile').choices(['auto', 'production', 'ephemeral']))
+    .option('-c, --config <file>', 'faultline.json to use')
+    .action(async (paths: string[], o: AuditOpts & { output: string }) => {
+      const { result, textOf } = await runAudit(paths, { ...o, rule: [], skipRule: [], failOn: 'low', format: 'json' });
+      fs.writeFileSync(o.output, JSON.stringify(makeBaseline(result, path.dirname(path.resolve(o.output)), textOf), null, 2) + '\n');
+      process.stderr.write(`faultline: wrote ${result.findings.length} findings to ${o.output}\n`);
     });
 
   program

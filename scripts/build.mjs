@@ -14,6 +14,7 @@ const entries = [
   { in: 'client/extension.ts', out: 'extension', external: ['vscode'] },
   { in: 'bench/bench.ts', out: 'bench' },
   { in: 'cli/worker.ts', out: 'worker' },
+  { in: 'scripts/gen-docs.ts', out: 'gen-docs' },
 ].filter((e) => fs.existsSync(path.join(root, e.in)));
 
 const production = process.argv.includes('--production');

@@ -22,6 +22,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE = path.join(ROOT, '.tools', 'schema-src');
 const OUT = path.join(ROOT, 'shared', 'knowledge', 'data');
 const OFFLINE = process.argv.includes('--offline');
+const COMPARE = process.argv.includes('--compare') ? process.argv[process.argv.indexOf('--compare') + 1] : undefined;
 const log = (...a) => console.error('[gen-schema]', ...a);
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -93,7 +94,6 @@ export function camelToSnake(s) {
     .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
     .toLowerCase();
 }
-const lowerFirst = (s) => s[0].toLowerCase() + s.slice(1);
 function singular(w) {
   if (w.endsWith('ies') && w.length > 4) return w.slice(0, -3) + 'y';
   if (/(sses|xes|ches|shes)$/.test(w)) return w.slice(0, -2);
@@ -185,8 +185,7 @@ function parseCdktfDir(dir) {
   const configIface = dts.match(/constructor\(scope: Construct, id: string, config(?:\?)?: (\w+)\)/)?.[1];
   // HCL attribute tables: function bodies and the resource's synthesizeHclAttributes
   const attrTables = new Map();
-  const entryRe =
-    /^\s*(\w+): \{\n\s*value: (.*),\n\s*isBlock: (true|false),\n\s*type: "(\w+)",\n\s*storageClassType: "(\w+)",\n\s*\}/gm;
+  const entryRe = /^\s*(\w+): \{\n\s*value: (.*),\n\s*isBlock: (true|false),\n\s*type: "(\w+)",\n\s*storageClassType: "(\w+)",\n\s*\}/gm;
   const parseTable = (body) => {
     const rows = [];
     for (const e of body.matchAll(entryRe)) {
@@ -443,7 +442,14 @@ function matchProps(pulumiProps, tfAttrs, ctx) {
       for (const t of free) {
         if (used.has(t)) continue;
         let score = 0;
-        if (t.endsWith('_' + s) && t.slice(0, -s.length - 1).split('_').every((x) => clsTokens.has(x))) score = 0.9;
+        if (
+          t.endsWith('_' + s) &&
+          t
+            .slice(0, -s.length - 1)
+            .split('_')
+            .every((x) => clsTokens.has(x))
+        )
+          score = 0.9;
         else {
           const d = levenshtein(s.replace(/_/g, ''), t.replace(/_/g, ''));
           const len = Math.max(s.length, t.length);
@@ -484,7 +490,14 @@ function mapPulumiToTf(classes, tfTypes, { kind }) {
   // kind: 'resource' (class names) or 'data' (invoke names getXxx)
   const tfList = [...tfTypes.keys()];
   const tfKeys = new Map(
-    tfList.map((t) => [t, new Set(Object.keys(tfTypes.get(t)).filter((a) => !IGNORED_TF.has(a)).map(pluralKey))]),
+    tfList.map((t) => [
+      t,
+      new Set(
+        Object.keys(tfTypes.get(t))
+          .filter((a) => !IGNORED_TF.has(a))
+          .map(pluralKey),
+      ),
+    ]),
   );
   const entries = [...classes.values()];
   const nameOf = (e) => {
@@ -547,18 +560,24 @@ function mapPulumiToTf(classes, tfTypes, { kind }) {
   const prefixScore = (mod, prefix) => {
     if (prefix === modKey(mod) || prefix.replace(/_/g, '') === modKey(mod)) return 0.2;
     if (aliases.get(mod)?.has(prefix)) return 0.15;
-    if (prefix === '' ) return 0.05;
+    if (prefix === '') return 0.05;
     return 0;
   };
   // tokens that explain a Terraform name: module, its learned prefixes, class tokens (and their abbreviations)
-  const explained = (e, tf) => {
+  const explainedFraction = (e, tf) => {
     const toks = new Set(nameOf(e).split('_').concat(modKey(e.module)));
     for (const p of aliases.get(e.module) || []) for (const x of p.split('_')) if (x) toks.add(x);
-    return tf
-      .replace(/^aws_/, '')
-      .split('_')
-      .every((x) => toks.has(x) || toks.has(singular(x)) || [...toks].some((t) => t.length >= 2 && (t.startsWith(x) || x.startsWith(t))));
+    const parts = tf.replace(/^aws_/, '').split('_');
+    return (
+      parts.filter(
+        (x) =>
+          toks.has(x) ||
+          toks.has(singular(x)) ||
+          [...toks].some((t) => (t.length >= 2 && (t.startsWith(x) || x.startsWith(t))) || (t.length >= 5 && levenshtein(t, x) <= 2)),
+      ).length / parts.length
+    );
   };
+  const explained = (e, tf) => explainedFraction(e, tf) === 1;
   // Pass 2: score = property agreement + name agreement
   const results = new Map();
   for (const e of entries) {
@@ -602,7 +621,7 @@ function mapPulumiToTf(classes, tfTypes, { kind }) {
       } else {
         const expl = explained(e, best.tf);
         if (J >= 0.9 && margin >= 0.3 && pk.size >= 3 && expl) status = 'certain';
-        else if (J >= 0.6 && pk.size >= 3 && (expl || (best.overlap ?? 0) >= 0.5)) status = 'uncertain';
+        else if (J >= 0.85 && margin >= 0.05 && pk.size >= 2 && expl) status = 'uncertain';
         else status = 'unmapped';
       }
     }
@@ -617,30 +636,6 @@ function mapPulumiToTf(classes, tfTypes, { kind }) {
       renames: full?.renames || {},
       ranked: ranked.slice(0, 5),
     });
-  }
-  // A Terraform type no class claimed, while the class that fits it best shares its type with another class
-  // (`s3.BucketObjectv2` -> `aws_s3_object`, not `aws_s3_bucket_object` of `s3.BucketObject`)
-  const claims = new Map();
-  for (const r of results.values()) if (r.tf) claims.set(r.tf, (claims.get(r.tf) || 0) + 1);
-  for (const t of tfList) {
-    if (claims.has(t)) continue;
-    let bestR;
-    let bestJ = 0;
-    for (const r of results.values()) {
-      if (!r.tf || claims.get(r.tf) < 2) continue;
-      const c = r.ranked.find((x) => x.tf === t);
-      const cur = r.ranked.find((x) => x.tf === r.tf);
-      if (c && c.j >= 0.8 && c.j >= (cur?.j ?? 0) - 0.02 && c.j > bestJ) {
-        bestJ = c.j;
-        bestR = r;
-      }
-    }
-    if (bestR) {
-      claims.set(bestR.tf, claims.get(bestR.tf) - 1);
-      claims.set(t, 1);
-      const full = matchProps(Object.keys(bestR.entry.args), tfTypes.get(t), { cls: bestR.entry });
-      Object.assign(bestR, { tf: t, status: full.jaccard >= 0.9 ? 'certain' : 'uncertain', jaccard: Math.round(full.jaccard * 100) / 100, renames: full.renames, reassigned: true });
-    }
   }
   // Names for the classes with no Terraform schema to compare (newer than the cdktf package, or removed from it):
   // the module's Terraform prefix learned from the mapped classes, gluing the class's first word where the module
@@ -677,6 +672,71 @@ function mapPulumiToTf(classes, tfTypes, { kind }) {
     const p = prefixOf(e.module);
     return p === '' ? `aws_${n}` : `aws_${p}_${n}`;
   };
+  // the learned name, where the Terraform schema has it (`bedrock/agentAgentAlias` -> `aws_bedrockagent_agent_alias`)
+  for (const r of results.values()) {
+    if (r.status === 'certain') continue;
+    const d = deriveName(r.entry);
+    if (!tfTypes.has(d)) continue;
+    const full = matchProps(Object.keys(r.entry.args), tfTypes.get(d), { cls: r.entry });
+    if (full.jaccard < 0.5) continue;
+    Object.assign(r, {
+      tf: d,
+      status: full.jaccard >= 0.75 ? 'certain' : 'uncertain',
+      jaccard: Math.round(full.jaccard * 100) / 100,
+      renames: full.renames,
+      byLearnedName: true,
+    });
+  }
+  // A Terraform type no class claimed, while the class that fits it best shares its type with another class
+  // (`s3.BucketObjectv2` -> `aws_s3_object`, not `aws_s3_bucket_object` of `s3.BucketObject`)
+  const claims = new Map();
+  for (const r of results.values()) if (r.tf) claims.set(r.tf, (claims.get(r.tf) || 0) + 1);
+  for (const t of tfList) {
+    if (claims.has(t)) continue;
+    let bestR;
+    let bestJ = 0;
+    for (const r of results.values()) {
+      if (!r.tf || claims.get(r.tf) < 2) continue;
+      const c = r.ranked.find((x) => x.tf === t);
+      const cur = r.ranked.find((x) => x.tf === r.tf);
+      if (c && c.j >= 0.8 && c.j >= (cur?.j ?? 0) - 0.02 && c.j > bestJ) {
+        bestJ = c.j;
+        bestR = r;
+      }
+    }
+    if (bestR) {
+      claims.set(bestR.tf, claims.get(bestR.tf) - 1);
+      claims.set(t, 1);
+      const full = matchProps(Object.keys(bestR.entry.args), tfTypes.get(t), { cls: bestR.entry });
+      Object.assign(bestR, {
+        tf: t,
+        status: full.jaccard >= 0.9 ? 'certain' : 'uncertain',
+        jaccard: Math.round(full.jaccard * 100) / 100,
+        renames: full.renames,
+        reassigned: true,
+      });
+    }
+  }
+  // still unmapped: a Terraform type nobody claimed whose properties and name words agree
+  for (const r of results.values()) {
+    if (r.status !== 'unmapped') continue;
+    const pk = pKeysOf(r.entry);
+    let best;
+    let bestJ = 0;
+    for (const t of tfList) {
+      if (claims.has(t)) continue;
+      const j = quickJaccard(pk, tfKeys.get(t));
+      if (j > bestJ && ((j >= 0.6 && explained(r.entry, t)) || (j >= 0.8 && pk.size >= 2 && explainedFraction(r.entry, t) >= 0.5))) {
+        bestJ = j;
+        best = t;
+      }
+    }
+    if (best) {
+      const full = matchProps(Object.keys(r.entry.args), tfTypes.get(best), { cls: r.entry });
+      claims.set(best, 1);
+      Object.assign(r, { tf: best, status: 'uncertain', jaccard: Math.round(full.jaccard * 100) / 100, renames: full.renames });
+    }
+  }
   for (const r of results.values()) {
     if (r.status !== 'unmapped') continue;
     r.tf = deriveName(r.entry);
@@ -794,12 +854,36 @@ function main() {
         for (const [p, t] of Object.entries(m2.renames)) if (!(p in o.renames)) o.renames[p] = t;
       }
     }
+    // one property of both majors and one Terraform attribute that no major has, left over: a rename
+    // (`code` -> `filename` of lambda Function)
+    if (x[prev] && x[cur] && tfs.resources.has(r.tf)) {
+      const tfAttrs = tfs.resources.get(r.tf);
+      const k = (p) => o.renames[p] ?? camelToSnake(p);
+      const all = new Set([...Object.keys(x[prev].args), ...Object.keys(x[cur].args)].map(k));
+      const props = Object.keys(x[cur].args).filter((p) => p in x[prev].args && !(k(p) in tfAttrs));
+      const attrs = Object.keys(tfAttrs).filter((a) => !all.has(a) && !IGNORED_TF.has(a) && a !== 'region');
+      if (props.length === 1 && attrs.length === 1) o.renames[props[0]] = attrs[0];
+    }
+    // renames inside nested blocks (`lifecycleRules[].noncurrentVersionTransitions` -> `noncurrent_version_transition`)
+    if (tfs.resources.has(r.tf)) {
+      const nested = {};
+      for (const m of majors) if (x[m]) nestedRenames(tfs.resources.get(r.tf), x[m].args, pul[m].inputs, '', nested, o.renames);
+      if (Object.keys(nested).length) o.nested = nested;
+    }
     types[tok] = o;
   }
+  // the provider classes (`new aws.Provider(...)`): token as written by the seed
+  for (const pkg of ['aws', 'random']) types[`${pkg}:provider:Provider`] = { tf: 'provider', module: '', class: 'Provider', renames: {} };
   for (const [tok, e] of rnd.classes) {
     types[tok] = { tf: camelToSnake(e.class), module: e.module, class: e.class, renames: {} };
   }
-  const typesOut = { source: { ...source, note: 'Pulumi token -> Terraform type; renames only where the Terraform attribute is not camelToSnake(property); certain:false = derived with doubt (see schema-report.md); majors = the @pulumi/aws majors that have the class when not all' }, types };
+  const typesOut = {
+    source: {
+      ...source,
+      note: 'Pulumi token -> Terraform type; renames only where the Terraform attribute is not camelToSnake(property); nested: the same for properties of nested blocks, keyed by the Terraform block path (a.b); certain:false = derived with doubt (see schema-report.md); majors = the @pulumi/aws majors that have the class when not all',
+    },
+    types,
+  };
 
   // ---- aws-schema.json
   const enums = {};
@@ -819,7 +903,7 @@ function main() {
   const allTf = new Set([...tfs.resources.keys(), ...tfToTokens.keys()]);
   for (const tf of [...allTf].sort()) {
     const tfAttrs = tfs.resources.get(tf);
-    const attrs = tfAttrs ? structuredClone(tfAttrs) : {};
+    const attrs = tfAttrs ? JSON.parse(JSON.stringify(tfAttrs)) : {};
     const toks = tfToTokens.get(tf) || [];
     const out = { attrs };
     if (!tfAttrs) out.src = 'pulumi';
@@ -950,7 +1034,8 @@ function main() {
         v: 'the only Pulumi major that has this argument; 0 = Terraform only (no Pulumi major has it)',
         s: '"p" = from Pulumi only (not in the Terraform schema of the cdktf package)',
         src: '"pulumi" = the type is not in the Terraform schema of the cdktf package; attributes come from Pulumi',
-        pulumi: 'classes mapped to this type: token, class path, certain:false when derived with doubt, majors when not in all, deprecatedIn per major',
+        pulumi:
+          'classes mapped to this type: token, class path, certain:false when derived with doubt, majors when not in all, deprecatedIn per major',
         invokes: 'Pulumi invoke path -> token, tf data source, v = only major that has it, args',
       },
       majors,
@@ -962,13 +1047,42 @@ function main() {
   };
 
   fs.mkdirSync(OUT, { recursive: true });
+  // compare with the previous table (or --compare FILE, e.g. the hand-written seed) before replacing it
+  const prevFile = COMPARE || path.join(OUT, 'pulumi-types.json');
+  let comparison = [];
+  if (fs.existsSync(prevFile)) {
+    const old = JSON.parse(fs.readFileSync(prevFile, 'utf8')).types || {};
+    for (const [tok, o] of Object.entries(old)) {
+      const n = types[tok];
+      const st = n ? (n.certain === false ? 'uncertain' : 'certain') : 'missing';
+      comparison.push({ tok, old: o.tf, now: n?.tf, st, same: n?.tf === o.tf });
+    }
+    const diff = comparison.filter((c) => !c.same);
+    console.log(`comparison with ${path.relative(ROOT, prevFile)}: ${comparison.length - diff.length} of ${comparison.length} agree`);
+    for (const c of comparison) console.log(`  ${c.same ? 'ok  ' : 'DIFF'} ${c.tok} previous=${c.old} generated=${c.now ?? '-'} (${c.st})`);
+  }
   fs.writeFileSync(path.join(OUT, 'pulumi-types.json'), JSON.stringify(typesOut) + '\n');
   fs.writeFileSync(path.join(OUT, 'aws-schema.json'), JSON.stringify(schema) + '\n');
 
   // ---- report
-  const report = buildReport({ versions, tfs, pul, majors, resMap, invMap, merged, types, date, cur, prev, aliases });
+  const report = buildReport({ versions, tfs, pul, majors, resMap, invMap, merged, types, date, cur, prev, aliases, comparison, prevFile });
   fs.writeFileSync(path.join(OUT, 'schema-report.md'), report);
   log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+/** Renames inside nested blocks: { "<tf block path>": { pulumiProp: tf_attr } } where not plain camelToSnake. */
+function nestedRenames(tfAttrs, props, inputs, pathPrefix, out, topRenames, depth = 0) {
+  if (!props || depth > 8) return;
+  for (const [prop, p] of Object.entries(props)) {
+    const snake = (depth === 0 && topRenames?.[prop]) || camelToSnake(prop);
+    const k = tfAttrs[snake] ? snake : Object.keys(tfAttrs).find((t) => pluralKey(t) === pluralKey(snake));
+    const a = k && tfAttrs[k];
+    if (!a) continue;
+    if (depth > 0 && k !== camelToSnake(prop)) (out[pathPrefix] ||= {})[prop] = k;
+    const ref = p.type.match(/inputs\.(\w+)\.(\w+)/);
+    if (a.b && ref)
+      nestedRenames(a.b, inputs.get(`${ref[1]}.${ref[2]}`), inputs, pathPrefix ? `${pathPrefix}.${k}` : k, out, undefined, depth + 1);
+  }
 }
 
 /** Deprecation texts of nested Pulumi input types, walked along the Terraform block tree. */
@@ -995,7 +1109,7 @@ function annotateNested(attrs, x, majors, pul) {
   }
 }
 
-function buildReport({ versions, tfs, pul, majors, resMap, invMap, merged, types, date, cur, prev }) {
+function buildReport({ versions, tfs, pul, resMap, invMap, merged, types, date, cur, prev, comparison, prevFile }) {
   const by = (s) => [...resMap.values()].filter((r) => r.status === s);
   const certain = by('certain');
   const uncertain = by('uncertain');
@@ -1012,15 +1126,20 @@ function buildReport({ versions, tfs, pul, majors, resMap, invMap, merged, types
   L.push('# AWS provider schema: generation report', '');
   L.push(`Generated ${date} by \`scripts/gen-schema.mjs\` (\`npm run gen:schema\`).`, '');
   L.push('| package | version | contents |', '|---|---|---|');
-  L.push(`| @cdktf/provider-aws | ${versions['@cdktf/provider-aws']} | terraform-provider-aws ${tfs.providerVersion}: ${tfs.resources.size} resources, ${tfs.data.size} data sources |`);
-  for (const m of [cur, prev]) L.push(`| @pulumi/aws | ${versions['@pulumi/aws'][m]} | ${pul[m].classes.size} resource classes, ${pul[m].invokes.size} invokes |`);
+  L.push(
+    `| @cdktf/provider-aws | ${versions['@cdktf/provider-aws']} | terraform-provider-aws ${tfs.providerVersion}: ${tfs.resources.size} resources, ${tfs.data.size} data sources |`,
+  );
+  for (const m of [cur, prev])
+    L.push(`| @pulumi/aws | ${versions['@pulumi/aws'][m]} | ${pul[m].classes.size} resource classes, ${pul[m].invokes.size} invokes |`);
   L.push(`| @pulumi/random | ${versions['@pulumi/random']} | random_* types (name rule: class RandomX -> random_x) |`, '');
   L.push('## Pulumi resource classes -> Terraform types', '');
   L.push(`Classes in ${cur}.x: ${curCount}; in ${prev}.x: ${prevCount}; union: ${merged.size}.`, '');
   L.push(`| status | count |`, '|---|---|');
   L.push(`| certain (name and property set agree) | ${certain.length} |`);
   L.push(`| uncertain (written with \`certain: false\`) | ${uncertain.length} |`);
-  L.push(`| name-only (class only in ${prev}.x; its Terraform type is gone from the current schema) | ${nameOnly.length} |`);
+  L.push(
+    `| name-only (no Terraform schema to compare: newer than the cdktf package, or only in ${prev}.x; Terraform name from the learned module prefix; written with certain: false) | ${nameOnly.length} |`,
+  );
   L.push(`| unmapped (not written) | ${unmapped.length} |`, '');
   L.push(`Terraform resource types that no Pulumi class maps to: ${tfUnclaimed.length}.`, '');
   L.push('### Uncertain', '', '| token | chosen | Jaccard | margin | runner-up |', '|---|---|---|---|---|');
@@ -1029,18 +1148,52 @@ function buildReport({ versions, tfs, pul, majors, resMap, invMap, merged, types
   L.push('', '### Unmapped', '', '| token | best guess | Jaccard |', '|---|---|---|');
   for (const r of unmapped.sort((a, b) => (a.entry.token < b.entry.token ? -1 : 1)))
     L.push(`| \`${r.entry.token}\` | ${r.guess || ''} | ${r.jaccard ?? ''} |`);
-  L.push('', `### Name-only (${prev}.x classes)`, '');
+  L.push('', '### Name-only', '');
   L.push(nameOnly.map((r) => `\`${r.entry.token}\` -> ${r.tf}`).join(', ') || '(none)', '');
-  L.push(`### Classes only in ${prev}.x (${onlyPrev.length})`, '', onlyPrev.sort().map((t) => `\`${t}\``).join(', ') || '(none)', '');
-  L.push(`### Classes only in ${cur}.x (${onlyCur.length})`, '', onlyCur.sort().map((t) => `\`${t}\``).join(', ') || '(none)', '');
+  L.push(
+    `### Classes only in ${prev}.x (${onlyPrev.length})`,
+    '',
+    onlyPrev
+      .sort()
+      .map((t) => `\`${t}\``)
+      .join(', ') || '(none)',
+    '',
+  );
+  L.push(
+    `### Classes only in ${cur}.x (${onlyCur.length})`,
+    '',
+    onlyCur
+      .sort()
+      .map((t) => `\`${t}\``)
+      .join(', ') || '(none)',
+    '',
+  );
   L.push('### Terraform resource types with no Pulumi class', '', tfUnclaimed.join(', ') || '(none)', '');
+  if (comparison.length) {
+    const diff = comparison.filter((c) => !c.same);
+    L.push(`## Comparison with the previous table (${path.relative(ROOT, prevFile)})`, '');
+    L.push(`${comparison.length - diff.length} of ${comparison.length} tokens map to the same Terraform type.`, '');
+    if (diff.length) {
+      L.push('| token | previous | generated |', '|---|---|---|');
+      for (const c of diff) L.push(`| \`${c.tok}\` | ${c.old} | ${c.now ?? '(absent)'} |`);
+      L.push('');
+    }
+  }
   L.push('## Invokes -> data sources', '');
-  L.push(`Invokes (union of majors): ${invMap.size}; certain ${invBy('certain')}, uncertain ${invBy('uncertain')}, unmapped ${invBy('unmapped')}.`, '');
+  L.push(
+    `Invokes (union of majors): ${invMap.size}; certain ${invBy('certain')}, uncertain ${invBy('uncertain')}, unmapped ${invBy('unmapped')}.`,
+    '',
+  );
   L.push('## Renames found', '');
   const ren = Object.entries(types).filter(([, v]) => Object.keys(v.renames).length);
   L.push(`${ren.length} types have renames. Examples:`, '');
   for (const [tok, v] of ren.slice(0, 0)) L.push(`- ${tok}: ${JSON.stringify(v.renames)}`);
-  for (const tok of ['aws:lambda/function:Function', 'aws:cloudwatch/metricAlarm:MetricAlarm', 'aws:s3/bucket:Bucket', 'aws:ec2/securityGroup:SecurityGroup'])
+  for (const tok of [
+    'aws:lambda/function:Function',
+    'aws:cloudwatch/metricAlarm:MetricAlarm',
+    'aws:s3/bucket:Bucket',
+    'aws:ec2/securityGroup:SecurityGroup',
+  ])
     if (types[tok]) L.push(`- \`${tok}\`: ${JSON.stringify(types[tok].renames)}`);
   L.push('');
   return L.join('\n');

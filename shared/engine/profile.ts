@@ -4,7 +4,7 @@ import type { Profile } from './rule';
 
 export type ProfileSetting = Profile | 'auto';
 
-const PRODUCTION = /^(prod|production|prd|live|main)$/;
+const PRODUCTION = /^(prod|production|prd|live)$/;
 const EPHEMERAL = /^(dev|develop|development|test|testing|ci|ephemeral|sandbox|preview|tmp|temp|pr|pr-\d+|pr\d+|review|feature-.*|local)$/;
 
 /** Words of a name: `envs/pr-123` -> envs, pr-123; `tap-stack-dev` -> tap, stack, dev. */
@@ -20,10 +20,12 @@ function words(name: string): string[] {
  */
 export function resolveProfile(program: Program, setting: ProfileSetting = 'auto'): { name: Profile; reason: string } {
   if (setting !== 'auto') return { name: setting, reason: `profile "${setting}" was set explicitly` };
-  const names = [...program.stackNames, ...path.resolve(program.root).split(path.sep).slice(-3)];
-  const prod = names.find((n) => words(n).some((w) => PRODUCTION.test(w)));
-  if (prod) return { name: 'production', reason: `auto: "${prod}" names a production environment` };
-  const eph = names.find((n) => words(n).some((w) => EPHEMERAL.test(w)));
-  if (eph) return { name: 'ephemeral', reason: `auto: "${eph}" names a short-lived environment` };
+  // Stack names and tfvars speak first; folder names only when they say nothing.
+  for (const names of [program.stackNames, path.resolve(program.root).split(path.sep).slice(-3)]) {
+    const prod = names.find((n) => words(n).some((w) => PRODUCTION.test(w)));
+    if (prod) return { name: 'production', reason: `auto: "${prod}" names a production environment` };
+    const eph = names.find((n) => words(n).some((w) => EPHEMERAL.test(w)));
+    if (eph) return { name: 'ephemeral', reason: `auto: "${eph}" names a short-lived environment` };
+  }
   return { name: 'production', reason: 'auto: no environment name was found, so production applies' };
 }

@@ -22,6 +22,12 @@ const SECRET_PROPS: Record<string, string[]> = {
 
 const SECRET_NAME = /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential)/i;
 const ACCESS_KEY = /\b(AKIA|ASIA)[0-9A-Z]{16}\b/;
+/** Variables that name or describe a secret rather than hold it: DB_SECRET_ARN, TOKEN_TTL_SECONDS, API_KEY_HEADER. */
+const SECRET_METADATA = /(^|[_-])(arn|id|name|ttl|seconds|header|length|path|file|enabled)$/i;
+
+function holdsSecret(...keys: string[]): boolean {
+  return keys.some((k) => SECRET_NAME.test(k)) && !keys.some((k) => SECRET_METADATA.test(k));
+}
 
 /** A literal that looks like a real secret (not empty, not a placeholder reference to elsewhere). */
 function secretLiteral(v: Value | undefined, program: Program): { value: string; loc: Loc } | undefined {
@@ -96,12 +102,13 @@ export default defineRule({
     }
     for (const env of environmentMaps(r, ctx.program)) {
       for (const p of env.props) {
-        if (!SECRET_NAME.test(p.key) && !SECRET_NAME.test(p.keyAsWritten)) continue;
-        if (secretLiteral(p.value, ctx.program)) report(p.value.loc, `environment variable ${p.keyAsWritten} of ${describe(r)} holds a literal secret`);
+        if (!holdsSecret(p.key, p.keyAsWritten)) continue;
+        const lit = secretLiteral(p.value, ctx.program);
+        if (lit && !lit.value.startsWith('arn:')) report(p.value.loc, `environment variable ${p.keyAsWritten} of ${describe(r)} holds a literal secret`);
       }
     }
     for (const { name, value } of containerEnvironment(r, ctx.program)) {
-      if (SECRET_NAME.test(name) && secretLiteral(value, ctx.program)) report(value.loc, `container environment variable ${name} of ${describe(r)} holds a literal secret`);
+      if (holdsSecret(name) && secretLiteral(value, ctx.program)) report(value.loc, `container environment variable ${name} of ${describe(r)} holds a literal secret`);
     }
     checkEverywhere(r, ctx, report);
   },

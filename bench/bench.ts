@@ -1,0 +1,88 @@
+/**
+ * `npm run bench`: parse, lowering and rule cost per 1,000 lines per language, `audit` files per second, the
+ * language server's didChange-to-diagnostics latency, and the schema's load cost. Prints a Markdown report and
+ * writes it to bench/results/latest.md.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import ts from 'typescript';
+import { analyzeProgram } from '../shared/engine/analyze';
+import { audit } from '../shared/engine/audit';
+import { initEngine, parseSource } from '../shared/engine/frontends';
+import { buildPulumiProgram } from '../shared/frontends/pulumi/project';
+import { buildTerraformProgram } from '../shared/frontends/terraform/module';
+import { parserFor } from '../shared/frontends/treesitter';
+import { EXTENSION, generateProgram, type BenchLanguage } from './generate';
+import { serverLatency } from './server-latency';
+
+const LANGS: BenchLanguage[] = ['terraform', 'typescript', 'javascript', 'python'];
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function time(fn: () => void, runs: number): number {
+  for (let i = 0; i < 3; i++) fn(); // warm up the JIT
+  const xs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    fn();
+    xs.push(performance.now() - t);
+  }
+  return median(xs);
+}
+
+async function main(): Promise<void> {
+  const out: string[] = [`# Faultline benchmarks`, '', `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'})`, ''];
+  const t0 = performance.now();
+  await initEngine();
+  out.push(`Engine start (tree-sitter and both grammars): ${(performance.now() - t0).toFixed(0)} ms`, '');
+
+  out.push('## Per 1,000 lines (medians of 20 runs on a generated ~2,000-line program)', '', '| language | parse | lowering | rules | total | rules / (parse+lowering) |', '|---|---|---|---|---|---|');
+  for (const lang of LANGS) {
+    const text = generateProgram(lang, 2000);
+    const lines = text.split('\n').length;
+    const file = `/bench/prog.${EXTENSION[lang]}`;
+    const parseOnly =
+      lang === 'terraform' || lang === 'python'
+        ? () => parserFor(lang).parse(text)!.delete()
+        : () => ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, lang === 'javascript' ? ts.ScriptKind.JS : ts.ScriptKind.TS);
+    const parse = time(parseOnly, 20);
+    const full = time(() => parseSource(file, text), 20);
+    const model = parseSource(file, text);
+    const program = lang === 'terraform' ? buildTerraformProgram('/bench', [model]) : buildPulumiProgram('/bench', [model], undefined, 'file');
+    const rules = time(() => analyzeProgram(program, { profile: 'production' }), 20);
+    const k = 1000 / lines;
+    const lowering = Math.max(0, full - parse);
+    out.push(`| ${lang} | ${(parse * k).toFixed(2)} ms | ${(lowering * k).toFixed(2)} ms | ${(rules * k).toFixed(2)} ms | ${((full + rules) * k).toFixed(2)} ms | ${((rules / full) * 100).toFixed(0)}% |`);
+  }
+
+  const corpus = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-'));
+  let n = 0;
+  for (let i = 0; i < 100; i++) {
+    for (const lang of LANGS) {
+      const dir = path.join(corpus, `${lang}-${i}`);
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, `main.${EXTENSION[lang]}`), generateProgram(lang, 200, i * 10));
+      n++;
+    }
+  }
+  const a0 = performance.now();
+  const result = await audit([corpus], { profile: 'production' });
+  const secs = (performance.now() - a0) / 1000;
+  out.push('', `## audit`, '', `${n} files (~200 lines each, four languages) in ${(secs * 1000).toFixed(0)} ms: **${(result.files / secs).toFixed(0)} files/s** on one thread, ${result.findings.length} findings.`);
+  fs.rmSync(corpus, { recursive: true, force: true });
+
+  const latency = await serverLatency();
+  out.push('', '## Language server', '', ...latency);
+
+  const report = out.join('\n') + '\n';
+  process.stdout.write(report);
+  const dir = path.join(__dirname, '..', 'bench', 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'latest.md'), report);
+}
+
+void main();

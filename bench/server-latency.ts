@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { EXTENSION, generateProgram, type BenchLanguage } from './generate';
+
+const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
+
+/**
+ * Starts out/server.js over stdio with a 0 ms debounce and measures: time to `initialize`, didChange ->
+ * publishDiagnostics for a 1,000-line file per language, hover and code action answers, and resident memory.
+ */
+export async function serverLatency(): Promise<string[]> {
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-lsp-bench-'));
+  const t0 = performance.now();
+  const proc = spawn(process.execPath, [path.join(__dirname, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+  let waiting: ((v: unknown) => void) | undefined;
+  conn.onNotification('textDocument/publishDiagnostics', () => waiting?.(undefined));
+  conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({ debounceMs: 0 })));
+  conn.onRequest('client/registerCapability', () => null);
+  conn.listen();
+  await conn.sendRequest('initialize', { processId: process.pid, rootUri: 'file://' + ws, capabilities: { workspace: { configuration: true } }, initializationOptions: { debounceMs: 0 } });
+  await conn.sendNotification('initialized', {});
+  // The first analysis waits for the parsers: ready means a first diagnostics round trip.
+  const readyUri = 'file://' + path.join(ws, 'ready.tf');
+  const ready = new Promise((r) => (waiting = r));
+  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: readyUri, languageId: 'terraform', version: 1, text: 'resource "aws_sqs_queue" "q" {}\n' } });
+  await ready;
+  const out = [`Server ready (spawn to first diagnostics): ${(performance.now() - t0).toFixed(0)} ms`, '', '| language (1,000 lines) | didChange -> diagnostics median | p95 | hover median | code action median |', '|---|---|---|---|---|'];
+  for (const lang of ['terraform', 'typescript', 'javascript', 'python'] as BenchLanguage[]) {
+    const uri = 'file://' + path.join(ws, `main.${EXTENSION[lang]}`);
+    let text = generateProgram(lang, 1000);
+    let version = 1;
+    let done = new Promise((r) => (waiting = r));
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: lang, version, text } });
+    await done;
+    const lat: number[] = [];
+    const hov: number[] = [];
+    const act: number[] = [];
+    const lines = text.split('\n');
+    for (let i = 0; i < 60; i++) {
+      const line = 30 + ((i * 7) % (lines.length - 40));
+      const insert = i % 2 === 0;
+      done = new Promise((r) => (waiting = r));
+      const t = performance.now();
+      const change = insert ? { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: ' ' } : { range: { start: { line: line - 7, character: 0 }, end: { line: line - 7, character: 1 } }, text: '' };
+      text = applyChange(text, change);
+      await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [change] });
+      await done;
+      lat.push(performance.now() - t);
+      const h = performance.now();
+      await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 40, character: 10 } });
+      hov.push(performance.now() - h);
+      const c = performance.now();
+      await conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 40, character: 0 }, end: { line: 41, character: 0 } }, context: { diagnostics: [] } });
+      act.push(performance.now() - c);
+    }
+    out.push(`| ${lang} | ${pct(lat, 50).toFixed(1)} ms | ${pct(lat, 95).toFixed(1)} ms | ${pct(hov, 50).toFixed(1)} ms | ${pct(act, 50).toFixed(1)} ms |`);
+    await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+  const rss = fs.readFileSync(`/proc/${proc.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1];
+  out.push('', `Server resident memory after the runs: ${rss ? (Number(rss) / 1024).toFixed(0) : '?'} MB`);
+  conn.dispose();
+  proc.kill();
+  fs.rmSync(ws, { recursive: true, force: true });
+  return out;
+}
+
+function applyChange(text: string, c: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string }): string {
+  const lines = text.split('\n');
+  const off = (p: { line: number; character: number }): number => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  return text.slice(0, off(c.range.start)) + c.text + text.slice(off(c.range.end));
+}
