@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AuditResult } from '../shared/engine/audit';
+import type { AuditResult, ReportedFinding } from '../shared/engine/audit';
 import { fingerprints } from '../shared/engine/fingerprint';
-import type { Finding } from '../shared/engine/rule';
 
 /** The baseline file: today's findings by fingerprint, so later audits report only new ones. */
 export interface Baseline {
@@ -12,8 +11,8 @@ export interface Baseline {
   findings: { fingerprint: string; ruleId: string; file: string; message: string }[];
 }
 
-export function makeBaseline(result: AuditResult, root: string, textOf: (f: string) => string | undefined): Baseline {
-  const fps = fingerprints(result.findings, root, textOf);
+export function makeBaseline(result: AuditResult, root: string): Baseline {
+  const fps = fingerprints(result.findings, root, (f) => result.texts.get(f));
   return {
     tool: 'faultline',
     version: 1,
@@ -35,8 +34,8 @@ export function readBaseline(file: string): Baseline {
 }
 
 /** Findings not in the baseline. Fingerprints are relative to the baseline's folder so it can be committed. */
-export function newFindings(result: AuditResult, baseline: Baseline, root: string, textOf: (f: string) => string | undefined): Finding[] {
+export function newFindings(result: AuditResult, baseline: Baseline, root: string): ReportedFinding[] {
   const known = new Set(baseline.findings.map((f) => f.fingerprint));
-  const fps = fingerprints(result.findings, root, textOf);
+  const fps = fingerprints(result.findings, root, (f) => result.texts.get(f));
   return result.findings.filter((_, i) => !known.has(fps[i]!));
 }

@@ -1,47 +1,35 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import type { AuditResult } from '../shared/engine/audit';
-import { fileIndex } from '../shared/engine/audit';
-import { applyEdits, renderFix } from '../shared/engine/fixes';
-import type { Finding } from '../shared/engine/rule';
+import type { AuditResult, ReportedFinding } from '../shared/engine/audit';
+import { applyEdits } from '../shared/engine/fixes';
 import type { TextEdit } from '../shared/model/types';
 
 export interface FixPlan {
-  /** file -> new text */
-  files: Map<string, { before: string; after: string; fixed: Finding[] }>;
+  files: Map<string, { before: string; after: string; fixed: ReportedFinding[] }>;
 }
 
-/** The safe fix of every finding that has one, rendered and applied per file (overlapping edits: first wins). */
+/** The safe fix of every finding that has one, applied per file (overlapping edits: the first wins). */
 export function planFixes(result: AuditResult): FixPlan {
-  const files = fileIndex(result.programs);
-  const byFile = new Map<string, { edits: TextEdit[]; fixed: Finding[] }>();
+  const byFile = new Map<string, { edits: TextEdit[]; fixed: ReportedFinding[] }>();
   for (const f of result.findings) {
-    const fix = f.fixes?.find((x) => x.safe);
-    if (!fix) continue;
-    const edits = renderFix(fix, files);
-    if (!edits?.length) continue;
-    for (const [file, es] of groupBy(edits)) {
-      const entry = byFile.get(file) ?? { edits: [], fixed: [] };
-      entry.edits.push(...es);
+    const fix = f.fixes.find((x) => x.safe);
+    if (!fix?.edits.length) continue;
+    for (const e of fix.edits) {
+      const entry = byFile.get(e.file) ?? { edits: [], fixed: [] };
+      entry.edits.push(e);
       if (!entry.fixed.includes(f)) entry.fixed.push(f);
-      byFile.set(file, entry);
+      byFile.set(e.file, entry);
     }
   }
   const plan: FixPlan = { files: new Map() };
   for (const [file, { edits, fixed }] of byFile) {
-    const before = files(file)?.text;
+    const before = result.texts.get(file);
     if (before === undefined) continue;
     const after = applyEdits(before, edits).text;
     if (after !== before) plan.files.set(file, { before, after, fixed });
   }
   return plan;
-}
-
-function groupBy(edits: TextEdit[]): Map<string, TextEdit[]> {
-  const m = new Map<string, TextEdit[]>();
-  for (const e of edits) m.set(e.file, [...(m.get(e.file) ?? []), e]);
-  return m;
 }
 
 export function writeFixes(plan: FixPlan): void {

@@ -1,8 +1,7 @@
 import * as path from 'node:path';
 import { LineIndex } from '../shared/model/text';
-import type { Finding, Severity } from '../shared/engine/rule';
-import type { AuditResult } from '../shared/engine/audit';
-import type { TextEdit } from '../shared/model/types';
+import type { Severity } from '../shared/engine/rule';
+import type { AuditResult, ReportedFinding } from '../shared/engine/audit';
 
 export const VERSION = '0.1.0';
 
@@ -10,7 +9,7 @@ const rel = (f: string): string => path.relative(process.cwd(), f) || f;
 const pos = (p: { line: number; character: number }): { line: number; column: number } => ({ line: p.line + 1, column: p.character + 1 });
 
 /** The JSON other tools rely on (see the README): 1-based lines and columns, paths relative to the current directory. */
-export function toJson(result: AuditResult, renderFixes: (f: Finding) => { title: string; edits: TextEdit[] }[]): unknown {
+export function toJson(result: AuditResult): unknown {
   return {
     tool: { name: 'faultline', version: VERSION },
     files: result.files,
@@ -21,7 +20,7 @@ export function toJson(result: AuditResult, renderFixes: (f: Finding) => { title
       file: rel(f.loc.file),
       range: { start: pos(f.loc.range.start), end: pos(f.loc.range.end) },
       ...(f.resource ? { resource: { type: f.resource.type, name: f.resource.name } } : {}),
-      fixes: renderFixes(f).map((fx) => ({
+      fixes: f.fixes.map((fx) => ({
         title: fx.title,
         edits: fx.edits.map((e) => ({ file: rel(e.file), range: { start: pos(e.range.start), end: pos(e.range.end) }, newText: e.newText })),
       })),
@@ -34,14 +33,14 @@ export function toJson(result: AuditResult, renderFixes: (f: Finding) => { title
 const COLORS: Record<Severity, string> = { critical: '\x1b[35m', high: '\x1b[31m', medium: '\x1b[33m', low: '\x1b[36m' };
 
 /** ESLint "stylish"-like text: findings grouped by file with a code frame, then a summary line. */
-export function toText(result: AuditResult, texts: (file: string) => string | undefined, color: boolean): string {
+export function toText(result: AuditResult, color: boolean): string {
   const c = (code: string, s: string): string => (color ? `${code}${s}\x1b[0m` : s);
-  const byFile = new Map<string, Finding[]>();
+  const byFile = new Map<string, ReportedFinding[]>();
   for (const f of result.findings) byFile.set(f.loc.file, [...(byFile.get(f.loc.file) ?? []), f]);
   const out: string[] = [];
   for (const [file, fs] of byFile) {
     out.push('', c('\x1b[4m', rel(file)));
-    const text = texts(file);
+    const text = result.texts.get(file);
     const lines = text !== undefined ? new LineIndex(text) : undefined;
     for (const f of fs) {
       const p = pos(f.loc.range.start);

@@ -1,13 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { audit, fileIndex } from '../shared/engine/audit';
+import { audit, type AuditResult } from '../shared/engine/audit';
 import { loadConfigFile, findConfigFile } from '../shared/engine/config-file';
 import type { FaultlineConfig } from '../shared/engine/config';
-import type { TextEdit } from '../shared/model/types';
-import { renderFix } from '../shared/engine/fixes';
 import { initEngine } from '../shared/engine/frontends';
-import { SEVERITIES, type Finding, type Severity } from '../shared/engine/rule';
+import { SEVERITIES, type Severity } from '../shared/engine/rule';
 import { groupPrograms, loadProgram } from '../shared/engine/workspace';
 import { allRules, ruleById } from '../shared/rules';
 import { rulePage } from '../shared/rules/docs';
@@ -15,6 +13,7 @@ import { toJson, toText, VERSION } from './format';
 import { makeBaseline, newFindings, readBaseline } from './baseline';
 import { diffOf, planFixes, writeFixes } from './fix';
 import { toSarif } from './sarif';
+import { progressBar } from './progress';
 import { inspectJson } from './inspect';
 
 /** Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage/configuration/I-O errors. */
@@ -63,21 +62,22 @@ export async function main(argv: string[]): Promise<number> {
     baseline?: string;
     fix?: boolean;
     fixDryRun?: boolean;
+    jobs?: string;
+    progress?: boolean;
   }
 
-  async function runAudit(paths: string[], o: AuditOpts): Promise<{ result: Awaited<ReturnType<typeof audit>>; textOf: (f: string) => string | undefined; fixesOf: (f: Finding) => { title: string; edits: TextEdit[] }[] }> {
+  async function runAudit(paths: string[], o: AuditOpts): Promise<AuditResult> {
     for (const id of [...o.rule, ...o.skipRule]) if (!ruleById(id)) throw new UsageError(`unknown rule "${id}" (see faultline rules)`);
     for (const p of paths) if (!fs.existsSync(p)) throw new UsageError(`${p} does not exist`);
     const config = loadConfig(o.config, paths);
-    const result = await audit(paths, { config, profile: o.profile, only: o.rule, skip: o.skipRule });
-    const files = fileIndex(result.programs);
-    const textOf = (f: string): string | undefined => files(f)?.text;
-    const fixesOf = (f: Finding): { title: string; edits: TextEdit[] }[] =>
-      (f.fixes ?? []).flatMap((fx) => {
-        const edits = renderFix(fx, files);
-        return edits ? [{ title: fx.title, edits }] : [];
-      });
-    return { result, textOf, fixesOf };
+    const jobs = o.jobs === undefined ? undefined : Number(o.jobs);
+    if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError('--jobs must be a positive integer');
+    const bar = progressBar(o.progress !== false);
+    try {
+      return await audit(paths, { config, profile: o.profile, only: o.rule, skip: o.skipRule, jobs, onProgress: bar.update });
+    } finally {
+      bar.done();
+    }
   }
 
   const emit = (text: string, output?: string): void => {
@@ -100,8 +100,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('--baseline <file>', 'report only findings that are not in this baseline (see faultline baseline)')
     .option('--fix', 'apply the safe fixes in place and report what changed')
     .option('--fix-dry-run', 'print the safe fixes as a unified diff without changing files')
+    .option('-j, --jobs <n>', 'worker threads (default: all cores for large audits)')
+    .option('--no-progress', 'no progress bar on a terminal')
     .action(async (paths: string[], o: AuditOpts) => {
-      let { result, textOf, fixesOf } = await runAudit(paths, o);
+      let result = await runAudit(paths, o);
       if (o.fix || o.fixDryRun) {
         const plan = planFixes(result);
         if (o.fixDryRun) {
@@ -113,16 +115,16 @@ export async function main(argv: string[]): Promise<number> {
         const fixed = [...plan.files.values()].reduce((n, f) => n + f.fixed.length, 0);
         for (const [file, { fixed: fs2 }] of plan.files) process.stderr.write(`fixed ${fs2.length} in ${path.relative(process.cwd(), file)}: ${[...new Set(fs2.map((f) => f.ruleId))].join(', ')}\n`);
         process.stderr.write(`faultline: applied ${fixed} fix${fixed === 1 ? '' : 'es'} in ${plan.files.size} file${plan.files.size === 1 ? '' : 's'}\n`);
-        ({ result, textOf, fixesOf } = await runAudit(paths, o));
+        result = await runAudit(paths, o);
       }
       if (o.baseline) {
         const b = readBaseline(o.baseline);
-        result.findings = newFindings(result, b, path.dirname(path.resolve(o.baseline)), textOf);
+        result.findings = newFindings(result, b, path.dirname(path.resolve(o.baseline)));
       }
       if (o.quiet) result.findings = result.findings.filter((f) => atLeast(f.severity, o.failOn));
-      if (o.format === 'json') emit(JSON.stringify(toJson(result, fixesOf), null, 2) + '\n', o.output);
-      else if (o.format === 'sarif') emit(JSON.stringify(toSarif(result, textOf, fixesOf), null, 2) + '\n', o.output);
-      else emit(toText(result, textOf, !o.output && !!process.stdout.isTTY && !process.env.NO_COLOR), o.output);
+      if (o.format === 'json') emit(JSON.stringify(toJson(result), null, 2) + '\n', o.output);
+      else if (o.format === 'sarif') emit(JSON.stringify(toSarif(result), null, 2) + '\n', o.output);
+      else emit(toText(result, !o.output && !!process.stdout.isTTY && !process.env.NO_COLOR), o.output);
       exitCode = result.findings.some((f) => atLeast(f.severity, o.failOn)) ? 1 : 0;
     });
 
@@ -134,8 +136,8 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--profile <profile>', 'rule profile').choices(['auto', 'production', 'ephemeral']))
     .option('-c, --config <file>', 'faultline.json to use')
     .action(async (paths: string[], o: AuditOpts & { output: string }) => {
-      const { result, textOf } = await runAudit(paths, { ...o, rule: [], skipRule: [], failOn: 'low', format: 'json' });
-      fs.writeFileSync(o.output, JSON.stringify(makeBaseline(result, path.dirname(path.resolve(o.output)), textOf), null, 2) + '\n');
+      const result = await runAudit(paths, { ...o, rule: [], skipRule: [], failOn: 'low', format: 'json' });
+      fs.writeFileSync(o.output, JSON.stringify(makeBaseline(result, path.dirname(path.resolve(o.output))), null, 2) + '\n');
       process.stderr.write(`faultline: wrote ${result.findings.length} findings to ${o.output}\n`);
     });
 

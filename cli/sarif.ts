@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AuditResult } from '../shared/engine/audit';
 import { fingerprints } from '../shared/engine/fingerprint';
-import type { Finding, RuleMeta, Severity } from '../shared/engine/rule';
+import type { RuleMeta, Severity } from '../shared/engine/rule';
 import type { Loc, TextEdit } from '../shared/model/types';
 import { allRules } from '../shared/rules';
 import { ruleUrl } from '../shared/rules/docs';
@@ -38,10 +38,10 @@ function descriptor(m: RuleMeta): unknown {
 }
 
 /** SARIF 2.1.0 for an audit: one reportingDescriptor per rule, results with locations, fixes and fingerprints. */
-export function toSarif(result: AuditResult, textOf: (file: string) => string | undefined, renderFixes: (f: Finding) => { title: string; edits: TextEdit[] }[], root = process.cwd()): unknown {
+export function toSarif(result: AuditResult, root = process.cwd()): unknown {
   const rel = (f: string): string => path.relative(root, f).split(path.sep).join('/');
   const index = new Map(allRules.map((r, i) => [r.meta.id, i]));
-  const fps = fingerprints(result.findings, root, textOf);
+  const fps = fingerprints(result.findings, root, (f) => result.texts.get(f));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -61,7 +61,7 @@ export function toSarif(result: AuditResult, textOf: (file: string) => string | 
           partialFingerprints: { 'faultline/v1': fps[i] },
           properties: { severity: f.severity, ...(f.profile ? { profile: f.profile.name } : {}) },
           ...(() => {
-            const fixes = renderFixes(f);
+            const fixes = f.fixes;
             return fixes.length
               ? {
                   fixes: fixes.map((fx) => ({

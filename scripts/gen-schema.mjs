@@ -850,7 +850,11 @@ function main() {
         const tfAttrs = tfs.resources.get(r.tf);
         const usedNow = new Set(Object.keys(x[cur].args).map((p) => o.renames[p] ?? camelToSnake(p)));
         const rest = Object.fromEntries(Object.entries(tfAttrs).filter(([k]) => !usedNow.has(k)));
-        const m2 = matchProps(extra, rest, { cls: e, pairLeftover: false });
+        // plural-insensitive matches may share an attribute with the current major (`loggings` in 6.x, `logging` in 7.x)
+        const m1 = matchProps(extra, tfAttrs, { renames: false });
+        for (const [p, t] of Object.entries(m1.renames)) if (!(p in o.renames)) o.renames[p] = t;
+        const left = extra.filter((p) => !(p in m1.renames) && !(camelToSnake(p) in tfAttrs));
+        const m2 = matchProps(left, rest, { cls: e, pairLeftover: false });
         for (const [p, t] of Object.entries(m2.renames)) if (!(p in o.renames)) o.renames[p] = t;
       }
     }
@@ -1065,7 +1069,23 @@ function main() {
   fs.writeFileSync(path.join(OUT, 'aws-schema.json'), JSON.stringify(schema) + '\n');
 
   // ---- report
-  const report = buildReport({ versions, tfs, pul, majors, resMap, invMap, merged, types, date, cur, prev, aliases, comparison, prevFile });
+  const report = buildReport({
+    resources,
+    versions,
+    tfs,
+    pul,
+    majors,
+    resMap,
+    invMap,
+    merged,
+    types,
+    date,
+    cur,
+    prev,
+    aliases,
+    comparison,
+    prevFile,
+  });
   fs.writeFileSync(path.join(OUT, 'schema-report.md'), report);
   log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
@@ -1109,7 +1129,7 @@ function annotateNested(attrs, x, majors, pul) {
   }
 }
 
-function buildReport({ versions, tfs, pul, resMap, invMap, merged, types, date, cur, prev, comparison, prevFile }) {
+function buildReport({ resources, versions, tfs, pul, resMap, invMap, merged, types, date, cur, prev, comparison, prevFile }) {
   const by = (s) => [...resMap.values()].filter((r) => r.status === s);
   const certain = by('certain');
   const uncertain = by('uncertain');
@@ -1179,9 +1199,28 @@ function buildReport({ versions, tfs, pul, resMap, invMap, merged, types, date, 
       L.push('');
     }
   }
+  {
+    const only = { [prev]: [], [cur]: [] };
+    const depOnlyCur = [];
+    const depDiff = [];
+    for (const [t, x] of Object.entries(resources))
+      for (const [k, a] of Object.entries(x.attrs)) {
+        if (a.v === prev) only[prev].push(`${t}.${k}`);
+        if (a.v === cur && k !== 'region') only[cur].push(`${t}.${k}`);
+        if (a.d6 === '') depOnlyCur.push(`${t}.${k}`);
+        else if (a.d6 || a.d7 === '') depDiff.push(`${t}.${k}`);
+      }
+    const regionCur = Object.values(resources).filter((x) => x.attrs.region?.v === cur).length;
+    L.push('## Per-major differences (top-level arguments of the primary class of each type)', '');
+    L.push(`- \`region\` argument only in ${cur}.x: ${regionCur} types.`);
+    L.push(`- Arguments only in ${prev}.x (${only[prev].length}): ${only[prev].join(', ')}`);
+    L.push(`- Arguments only in ${cur}.x, other than region (${only[cur].length}).`);
+    L.push(`- Deprecated in ${cur}.x but not in ${prev}.x (${depOnlyCur.length}): ${depOnlyCur.join(', ')}`);
+    L.push(`- Other deprecation differences (${depDiff.length}): ${depDiff.join(', ') || '(none)'}`, '');
+  }
   L.push('## Invokes -> data sources', '');
   L.push(
-    `Invokes (union of majors): ${invMap.size}; certain ${invBy('certain')}, uncertain ${invBy('uncertain')}, unmapped ${invBy('unmapped')}.`,
+    `Invokes (union of majors): ${invMap.size}; certain ${invBy('certain')}, uncertain ${invBy('uncertain')}, name-only ${invBy('name-only')}, unmapped ${invBy('unmapped')}.`,
     '',
   );
   L.push('## Renames found', '');

@@ -19,7 +19,7 @@ export interface AnalyzeOptions {
   rules?: Rule[];
 }
 
-const ENGINE_RULES = new Set(['parse-error', 'suppression-unused', 'config-invalid', 'internal-error']);
+const ENGINE_RULES = new Set(['parse-error', 'suppression-unused', 'config-invalid', 'internal-error', 'analysis-timeout']);
 
 function ruleEnabled(id: string, opts: AnalyzeOptions): boolean {
   if (opts.config?.rules?.[id] === 'off') return false;
@@ -131,7 +131,7 @@ function languageApplies(rule: Rule, lang: Resource['language']): boolean {
   return rule.meta.languages.includes(fam);
 }
 
-export function sortFindings(fs: Finding[]): Finding[] {
+export function sortFindings<T extends Pick<Finding, 'loc' | 'ruleId'>>(fs: T[]): T[] {
   return fs.sort((a, b) => (a.loc.file < b.loc.file ? -1 : a.loc.file > b.loc.file ? 1 : a.loc.start - b.loc.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)));
 }
 

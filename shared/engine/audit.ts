@@ -1,37 +1,135 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Program } from '../model/program';
-import type { FileModel } from '../model/types';
-import { analyzeProgram, type AnalyzeOptions } from './analyze';
+import { Worker } from 'node:worker_threads';
+import type { AnalyzeOptions } from './analyze';
 import { initEngine } from './frontends';
-import type { Finding } from './rule';
-import { discoverFiles, groupPrograms, loadProgram, readFromDisk, type ReadText, type Skipped } from './workspace';
+import { analyzeUnit, type ReportedFinding, type UnitReport } from './report';
+import { sortFindings } from './analyze';
+import { discoverFiles, groupPrograms, type ProgramUnit, type Skipped } from './workspace';
+
+export interface AuditOptions extends AnalyzeOptions {
+  /** Worker threads; 1 analyses in this thread. Default: all cores when there is enough work. */
+  jobs?: number;
+  /** Time budget per file in a worker, in ms: a unit over budget is stopped and reported as `analysis-timeout`. */
+  fileTimeoutMs?: number;
+  /** Heap limit per worker, in MB. */
+  workerMemoryMb?: number;
+  onProgress?: (done: number, total: number) => void;
+}
 
 export interface AuditResult {
   files: number;
-  programs: Program[];
-  findings: Finding[];
+  findings: ReportedFinding[];
+  texts: Map<string, string>;
   skipped: Skipped[];
   durationMs: number;
+  jobs: number;
 }
 
-/** Analyses every IaC file under `paths`: the engine behind `faultline audit` and the workspace audit. */
-export async function audit(paths: string[], opts: AnalyzeOptions & { read?: ReadText } = {}): Promise<AuditResult> {
+const WORKER = path.join(__dirname, 'worker.js');
+
+/** Analyses every IaC file under `paths`: the engine behind `faultline audit`. */
+export async function audit(paths: string[], opts: AuditOptions = {}): Promise<AuditResult> {
   const t0 = performance.now();
-  await initEngine();
   const { files, skipped } = discoverFiles(paths, { ignore: opts.config?.ignore });
-  const programs: Program[] = [];
-  const findings: Finding[] = [];
-  for (const unit of groupPrograms(files)) {
-    const program = loadProgram(unit, opts.read ?? readFromDisk);
-    programs.push(program);
-    findings.push(...analyzeProgram(program, opts));
+  const units = groupPrograms(files);
+  const wanted = opts.jobs ?? Math.min(os.availableParallelism?.() ?? os.cpus().length, Math.ceil(files.length / 50));
+  const jobs = Math.max(1, Math.min(wanted, units.length));
+  const reports = jobs > 1 && fs.existsSync(WORKER) ? await inWorkers(units, opts, jobs) : await inProcess(units, opts);
+  const result: AuditResult = { files: 0, findings: [], texts: new Map(), skipped, durationMs: 0, jobs: jobs > 1 && fs.existsSync(WORKER) ? jobs : 1 };
+  for (const r of reports) {
+    result.files += r.files.length;
+    result.findings.push(...r.findings);
+    for (const [f, t] of Object.entries(r.texts)) result.texts.set(f, t);
   }
-  return { files: files.length, programs, findings, skipped, durationMs: performance.now() - t0 };
+  sortFindings(result.findings);
+  result.durationMs = performance.now() - t0;
+  return result;
 }
 
-/** A lookup of parsed files across programs, for rendering fixes. */
-export function fileIndex(programs: Program[]): (p: string) => FileModel | undefined {
-  const m = new Map<string, FileModel>();
-  for (const p of programs) for (const f of p.files) m.set(path.resolve(f.path), f);
-  return (p) => m.get(path.resolve(p));
+async function inProcess(units: ProgramUnit[], opts: AuditOptions): Promise<UnitReport[]> {
+  await initEngine();
+  const out: UnitReport[] = [];
+  units.forEach((u, i) => {
+    out.push(analyzeUnit(u, serializable(opts)));
+    opts.onProgress?.(i + 1, units.length);
+  });
+  return out;
 }
+
+/** What can be posted to a worker (no functions). */
+function serializable(opts: AuditOptions): AnalyzeOptions {
+  return { profile: opts.profile, config: opts.config, only: opts.only, skip: opts.skip, today: opts.today };
+}
+
+function stopped(unit: ProgramUnit, ruleId: 'analysis-timeout' | 'internal-error', message: string): UnitReport {
+  const file = unit.files[0]!;
+  const zero = { line: 0, character: 0 };
+  return {
+    files: unit.files,
+    findings: [{ ruleId, severity: ruleId === 'analysis-timeout' ? 'medium' : 'low', message, loc: { file, start: 0, end: 0, range: { start: zero, end: zero } }, fixes: [] }],
+    texts: {},
+  };
+}
+
+/**
+ * A pool of worker threads taking units from a shared queue. A unit that exceeds its time budget or the heap limit
+ * costs its worker (it is terminated and replaced) and is reported; the audit goes on.
+ */
+function inWorkers(units: ProgramUnit[], opts: AuditOptions, jobs: number): Promise<UnitReport[]> {
+  const perFile = opts.fileTimeoutMs ?? 10_000;
+  const queue = units.map((u, i) => ({ u, i }));
+  const results: UnitReport[] = new Array(units.length);
+  let done = 0;
+  return new Promise((resolve) => {
+    let live = 0;
+    const spawn = (): void => {
+      const next = queue.shift();
+      if (!next) {
+        if (live === 0) resolve(results);
+        return;
+      }
+      live++;
+      const w = new Worker(WORKER, { workerData: { opts: serializable(opts) }, resourceLimits: { maxOldGenerationSizeMb: opts.workerMemoryMb ?? 1024 } });
+      let current = next;
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (report: UnitReport): void => {
+        clearTimeout(timer);
+        results[current.i] = report;
+        opts.onProgress?.(++done, units.length);
+      };
+      const send = (): void => {
+        const budget = perFile * Math.max(1, current.u.files.length);
+        timer = setTimeout(() => {
+          finish(stopped(current.u, 'analysis-timeout', `analysis took longer than ${budget} ms and was stopped; the file was not analysed`));
+          void w.terminate();
+        }, budget);
+        w.postMessage(current.u);
+      };
+      w.on('message', (report: UnitReport) => {
+        finish(report);
+        const n = queue.shift();
+        if (!n) {
+          void w.terminate();
+          return;
+        }
+        current = n;
+        send();
+      });
+      w.on('error', (e) => {
+        if (results[current.i] === undefined) finish(stopped(current.u, 'internal-error', `analysis failed: ${e.message}`));
+      });
+      w.on('exit', () => {
+        live--;
+        clearTimeout(timer);
+        if (queue.length) spawn();
+        else if (live === 0) resolve(results);
+      });
+      send();
+    };
+    for (let k = 0; k < jobs; k++) spawn();
+  });
+}
+
+export type { ReportedFinding };

@@ -1,4 +1,5 @@
 import type { Rule } from '../engine/rule';
+import analysisTimeout from './analyser/analysis-timeout';
 import configInvalid from './analyser/config-invalid';
 import internalError from './analyser/internal-error';
 import parseError from './analyser/parse-error';
@@ -22,6 +23,7 @@ export const allRules: Rule[] = [
   suppressionUnused,
   configInvalid,
   internalError,
+  analysisTimeout,
 ];
 
 export function ruleById(id: string): Rule | undefined {

@@ -106,3 +106,53 @@ describe('faultline inspect, rules, explain', () => {
     expect(run(['explain', 'nope']).code).toBe(2);
   });
 });
+
+describe('SARIF, baselines and fixes', () => {
+  it('writes SARIF 2.1.0 that validates against the official schema', async () => {
+    const Ajv4 = (await import('ajv-draft-04')).default;
+    const schema = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../vendor/sarif-2.1.0-rtm.5.json'), 'utf8'));
+    const validate = new Ajv4({ strict: false, allErrors: true }).compile(schema);
+    const r = run(['audit', 'prod', '--format', 'sarif']);
+    const sarif = JSON.parse(r.stdout);
+    expect(validate(sarif), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    const run0 = sarif.runs[0];
+    expect(run0.tool.driver.rules.length).toBeGreaterThanOrEqual(7);
+    const rule = run0.tool.driver.rules.find((x: { id: string }) => x.id === 'sg-ingress-open-to-world');
+    expect(rule.properties['security-severity']).toBe('9.5');
+    expect(rule.helpUri).toContain('sg-ingress-open-to-world');
+    const res = run0.results.find((x: { ruleId: string }) => x.ruleId === 'log-retention-missing');
+    expect(res.locations[0].physicalLocation).toMatchObject({ artifactLocation: { uri: 'prod/main.tf' }, region: { startLine: 1, startColumn: 1 } });
+    expect(res.partialFingerprints['faultline/v1']).toMatch(/^[0-9a-f]{32}$/);
+    expect(res.fixes[0].artifactChanges[0].replacements[0].insertedContent.text).toContain('retention_in_days = 30');
+  });
+
+  it('a baseline hides known findings, even after lines move, and reports new ones', () => {
+    const ws = path.join(dir, 'baseline-ws');
+    fs.mkdirSync(ws, { recursive: true });
+    const lg = (n: string): string => `resource "aws_cloudwatch_log_group" "${n}" {\n  name = "/app/${n}"\n}\n`;
+    fs.writeFileSync(path.join(ws, 'main.tf'), lg('a'));
+    expect(run(['baseline', '.', '--output', '.faultline-baseline.json'], ws).code).toBe(0);
+    expect(run(['audit', '.', '--baseline', '.faultline-baseline.json', '--fail-on', 'low'], ws).code).toBe(0);
+    // The known finding moves down and is reformatted; a new one appears.
+    fs.writeFileSync(path.join(ws, 'main.tf'), `# moved\n\n${lg('b')}\nresource "aws_cloudwatch_log_group"   "a" {\n    name    =   "/app/a"\n}\n`);
+    const r = run(['audit', '.', '--baseline', '.faultline-baseline.json', '--format', 'json'], ws);
+    expect(JSON.parse(r.stdout).findings.map((f: { message: string }) => f.message)).toEqual([expect.stringContaining('"b"')]);
+    expect(run(['audit', '.', '--baseline', 'missing.json'], ws).code).toBe(2);
+  });
+
+  it('--fix-dry-run prints a diff; --fix applies the safe fixes and the findings are gone', () => {
+    const ws = path.join(dir, 'fix-ws');
+    fs.mkdirSync(ws, { recursive: true });
+    const tf = 'resource "aws_cloudwatch_log_group" "app" {\n  name = "/app/${var.env}"\n}\n\nvariable "env" {}\n\nresource "aws_db_instance" "db" {\n  engine         = "mysql"\n  instance_class = "db.t4g.small"\n  multi_az       = false\n}\n';
+    fs.writeFileSync(path.join(ws, 'main.tf'), tf);
+    const dry = run(['audit', '.', '--fix-dry-run', '--profile', 'production'], ws);
+    expect(dry.stdout).toContain('--- a/main.tf');
+    expect(dry.stdout).toContain('+  retention_in_days = 30');
+    expect(dry.stdout).toContain('+  multi_az       = true');
+    expect(fs.readFileSync(path.join(ws, 'main.tf'), 'utf8')).toBe(tf);
+    const fixed = run(['audit', '.', '--fix', '--profile', 'production', '--format', 'json'], ws);
+    expect(fixed.stderr).toContain('applied 2 fixes in 1 file');
+    expect(JSON.parse(fixed.stdout).findings).toEqual([]);
+    expect(fixed.code).toBe(0);
+  });
+});

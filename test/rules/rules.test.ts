@@ -12,7 +12,7 @@ import { analyzeText, applyFix, formatFindings, initEngine } from '../helpers/an
  */
 const FIXTURES = path.join(__dirname, '../fixtures/rules');
 const SNAPSHOTS = path.join(__dirname, '__snapshots__');
-const ENGINE_ONLY = new Set(['suppression-unused', 'config-invalid', 'internal-error']);
+const ENGINE_ONLY = new Set(['suppression-unused', 'config-invalid', 'internal-error', 'analysis-timeout']);
 const EXT = { terraform: ['tf'], typescript: ['ts'], python: ['py'] } as const;
 
 function profileOf(text: string): Profile {

@@ -52,7 +52,16 @@ function scriptKind(path: string): ts.ScriptKind {
 /** Parses a TypeScript or JavaScript file into the canonical model. Never throws. */
 export function parseTypeScript(text: string, path: string): FileModel {
   const language = languageOfPath(path);
-  const model: FileModel = { path, language, text, resources: [], parseErrors: [], comments: [], stringBuilds: [] };
+  const model: FileModel = {
+    path,
+    language,
+    text,
+    resources: [],
+    parseErrors: [],
+    comments: [],
+    stringBuilds: [],
+    pulumi: { isPulumi: false, imports: {}, components: [], configReads: [] },
+  };
   // A file that never names a Pulumi package cannot import one: skip the parse.
   if (!text.includes('@pulumi/')) return model;
   let sf: ts.SourceFile;
@@ -243,7 +252,7 @@ class Lowerer {
 
   private isShadowed(id: ts.Identifier): boolean {
     const d = this.resolveName(id.text, id);
-    return !!d && d.getSourceFile() === this.sf && !this.isTopLevelImportBinding(d);
+    return !!d && !this.isTopLevelImportBinding(d);
   }
 
   private isTopLevelImportBinding(d: Declaration): boolean {
@@ -395,18 +404,18 @@ class Lowerer {
   // ---- resources
 
   private resource(node: ts.NewExpression, cls: ResourceClass, ctx: Context): Resource {
-    const args = node.arguments ?? ts.factory.createNodeArray<ts.Expression>();
+    const args: readonly ts.Expression[] = node.arguments ?? [];
     const nameArg = args[0];
     const name = nameArg ? this.lower(nameArg) : this.unknown(node, 'the resource has no name argument');
-    const known = evaluate(name);
+    const literal = literalString(name);
     const loc = this.loc(node);
-    const logicalName = known.state === 'known' && typeof known.value === 'string' ? known.value : nameArg ? nameArg.getText(this.sf) : '';
+    const logicalName = literal ?? (nameArg ? nameArg.getText(this.sf) : '');
     const head = nameArg ? nameArg.getEnd() : node.expression.getEnd();
     const props = this.argsObject(args[1], head, cls.type);
     const options = this.options(args[2]);
     const symbol = symbolOf(node);
     return {
-      id: `${cls.type}:${known.state === 'known' && typeof known.value === 'string' ? known.value : `${this.path}:${loc.range.start.line + 1}`}`,
+      id: `${cls.type}:${literal ?? `${this.path}:${loc.range.start.line + 1}`}`,
       kind: cls.kind,
       type: cls.type,
       typeAsWritten: node.expression.getText(this.sf),
@@ -955,9 +964,10 @@ class Lowerer {
     while (stack.length) {
       const n = stack.pop()!;
       if (n.kind >= ts.SyntaxKind.FirstJSDocNode && n.kind <= ts.SyntaxKind.LastJSDocNode) continue;
-      const kids = n.kind === ts.SyntaxKind.SyntaxList || n.kind === ts.SyntaxKind.SourceFile || n.getChildCount(this.sf) > 0 ? n.getChildren(this.sf) : [];
+      const kids = n.getChildren(this.sf);
       if (kids.length === 0) {
-        for (const c of ts.getLeadingCommentRanges(this.text, n.pos) ?? []) {
+        // A comment on the line of the previous token is its trailing comment, not a leading one of this token.
+        for (const c of [...(ts.getLeadingCommentRanges(this.text, n.pos) ?? []), ...(ts.getTrailingCommentRanges(this.text, n.end) ?? [])]) {
           if (seen.has(c.pos)) continue;
           seen.add(c.pos);
           out.push(this.comment(c));
@@ -975,6 +985,22 @@ class Lowerer {
     const before = this.text.slice(this.lines.lineStart(loc.range.start.line), c.pos);
     return { loc, text: body, trailing: before.trim() !== '' };
   }
+}
+
+/** The string a value spells out with literals and const bindings only (no defaults of config or arguments). */
+function literalString(v: Value | undefined, depth = 0): string | undefined {
+  if (!v || depth > MAX_DEPTH) return undefined;
+  if (v.kind === 'string') return v.value;
+  if (v.kind === 'number') return String(v.value);
+  if (v.kind === 'ref') return v.ref.kind === 'const' ? literalString(v.resolved, depth + 1) : undefined;
+  if (v.kind !== 'template') return undefined;
+  let out = '';
+  for (const p of v.parts) {
+    const s = literalString(p, depth + 1);
+    if (s === undefined) return undefined;
+    out += s;
+  }
+  return out;
 }
 
 function isPlus(n: ts.Node): boolean {

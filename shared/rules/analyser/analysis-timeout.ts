@@ -1,0 +1,16 @@
+import { ALL_LANGUAGES, defineRule } from '../../engine/rule';
+
+/** Reported by the audit pool when a file exceeds its time budget: it is stopped, the audit goes on. */
+export default defineRule({
+  meta: {
+    id: 'analysis-timeout',
+    title: 'File took too long to analyse',
+    category: 'analyser',
+    severity: 'medium',
+    profiles: 'all',
+    languages: ALL_LANGUAGES,
+    impact: 'The file was not analysed: its findings are missing from this report.',
+    fix: 'Split the file, or report it to the Faultline maintainers: no real program should take this long.',
+    links: [],
+  },
+});
