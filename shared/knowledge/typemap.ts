@@ -10,6 +10,8 @@ interface TypeEntry {
   class: string;
   /** Pulumi property name (camelCase) -> Terraform attribute, where it is not the plain snake_case form. */
   renames?: Record<string, string>;
+  /** The same inside nested blocks, keyed by the Terraform block path (`lifecycle_rule.expiration`). */
+  nested?: Record<string, Record<string, string>>;
 }
 
 const types = (table as { types: Record<string, TypeEntry> }).types;
@@ -21,6 +23,7 @@ export interface PulumiType {
 }
 
 let byClass: Map<string, PulumiType> | undefined;
+/** `tfType|block.path` -> renames; classes sharing a Terraform type contribute to the same entry. */
 let renamesByTf: Map<string, Record<string, string>> | undefined;
 let reverseRenamesByTf: Map<string, Record<string, string>> | undefined;
 
@@ -33,10 +36,13 @@ function index(): Map<string, PulumiType> {
     const pkg = token.slice(0, token.indexOf(':'));
     const path = [pkg, e.module, e.class].filter(Boolean).join('.');
     byClass.set(path, { type: e.tf, token });
-    if (e.renames && Object.keys(e.renames).length) {
-      renamesByTf.set(e.tf, e.renames);
-      reverseRenamesByTf.set(e.tf, Object.fromEntries(Object.entries(e.renames).map(([k, v]) => [v, k])));
-    }
+    const add = (key: string, renames: Record<string, string> | undefined): void => {
+      if (!renames) return;
+      renamesByTf!.set(key, { ...renamesByTf!.get(key), ...renames });
+      reverseRenamesByTf!.set(key, { ...reverseRenamesByTf!.get(key), ...Object.fromEntries(Object.entries(renames).map(([k, v]) => [v, k])) });
+    };
+    add(e.tf, e.renames);
+    for (const [block, renames] of Object.entries(e.nested ?? {})) add(`${e.tf}|${block}`, renames);
   }
   return byClass;
 }
@@ -57,16 +63,18 @@ export function snakeToCamel(s: string): string {
   return s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** The canonical (Terraform) key for a Pulumi TypeScript property of a resource type. */
-export function canonicalKey(tfType: string | undefined, written: string): string {
+const renameKey = (tfType: string, parentPath: string[]): string => (parentPath.length ? `${tfType}|${parentPath.join('.')}` : tfType);
+
+/** The canonical (Terraform) key for a Pulumi property at `parentPath` (canonical keys of the enclosing blocks). */
+export function canonicalKey(tfType: string | undefined, written: string, parentPath: string[] = []): string {
   index();
-  const r = tfType ? renamesByTf!.get(tfType)?.[written] : undefined;
+  const r = tfType ? renamesByTf!.get(renameKey(tfType, parentPath))?.[written] : undefined;
   return r ?? camelToSnake(written);
 }
 
 /** The Pulumi TypeScript spelling of a canonical key (for rendering fixes). */
-export function pulumiKey(tfType: string | undefined, canonical: string): string {
+export function pulumiKey(tfType: string | undefined, canonical: string, parentPath: string[] = []): string {
   index();
-  const r = tfType ? reverseRenamesByTf!.get(tfType)?.[canonical] : undefined;
+  const r = tfType ? reverseRenamesByTf!.get(renameKey(tfType, parentPath))?.[canonical] : undefined;
   return r ?? snakeToCamel(canonical);
 }

@@ -266,7 +266,7 @@ class Renderer {
       const end = piece.lastChild!;
       const prefix = start.text.slice(0, start.text.length - end.text.length);
       const isF = prefix.toLowerCase().includes('f');
-      const open = prefix.replace(/[fF]/g, '') + end.text;
+      const open = dropF(prefix) + end.text;
       let chunk = '';
       const flush = (): void => {
         if (chunk) args.push(open + chunk + end.text);
@@ -299,7 +299,7 @@ class Renderer {
     if (pieces.length !== 1) return undefined;
     const start = pieces[0]!.child(0)!;
     const end = pieces[0]!.lastChild!;
-    const open = start.text.slice(0, start.text.length - end.text.length).replace(/[fF]/g, '') + end.text;
+    const open = dropF(start.text.slice(0, start.text.length - end.text.length)) + end.text;
     return `${output}.format(${open}${fmt}${end.text}, ${fmtArgs.join(', ')})`;
   }
 
@@ -366,4 +366,9 @@ function unwrapStr(n: Node): string {
   const fn = n.type === 'call' ? n.childForFieldName('function') : null;
   const args = n.childForFieldName('arguments')?.namedChildren ?? [];
   return fn?.text === 'str' && args.length === 1 ? args[0]!.text : n.text;
+}
+
+/** A string prefix without its `f`: `rf"` -> `r"`. */
+function dropF(prefix: string): string {
+  return [...prefix].filter((c) => c !== 'f' && c !== 'F').join('');
 }

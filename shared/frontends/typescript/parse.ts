@@ -41,7 +41,7 @@ export function languageOfPath(path: string): Language {
   return /\.(c|m)?jsx?$/i.test(path) ? 'javascript' : 'typescript';
 }
 
-function scriptKind(path: string): ts.ScriptKind {
+export function scriptKind(path: string): ts.ScriptKind {
   const lower = path.toLowerCase();
   if (lower.endsWith('.tsx')) return ts.ScriptKind.TSX;
   if (lower.endsWith('.jsx')) return ts.ScriptKind.JSX;
