@@ -41,8 +41,11 @@ function index(): Map<string, PulumiType> {
       renamesByTf!.set(key, { ...renamesByTf!.get(key), ...renames });
       reverseRenamesByTf!.set(key, { ...reverseRenamesByTf!.get(key), ...Object.fromEntries(Object.entries(renames).map(([k, v]) => [v, k])) });
     };
-    add(e.tf, e.renames);
-    for (const [block, renames] of Object.entries(e.nested ?? {})) add(`${e.tf}|${block}`, renames);
+    // By token (exact for the class) and by Terraform type (classes sharing a type merged).
+    for (const key of [token, e.tf]) {
+      add(key, e.renames);
+      for (const [block, renames] of Object.entries(e.nested ?? {})) add(`${key}|${block}`, renames);
+    }
   }
   return byClass;
 }
@@ -65,7 +68,10 @@ export function snakeToCamel(s: string): string {
 
 const renameKey = (tfType: string, parentPath: string[]): string => (parentPath.length ? `${tfType}|${parentPath.join('.')}` : tfType);
 
-/** The canonical (Terraform) key for a Pulumi property at `parentPath` (canonical keys of the enclosing blocks). */
+/**
+ * The canonical (Terraform) key for a Pulumi property at `parentPath` (canonical keys of the enclosing blocks).
+ * `tfType` is the class's token when known (exact renames), else its Terraform type.
+ */
 export function canonicalKey(tfType: string | undefined, written: string, parentPath: string[] = []): string {
   index();
   const r = tfType ? renamesByTf!.get(renameKey(tfType, parentPath))?.[written] : undefined;

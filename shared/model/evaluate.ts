@@ -156,11 +156,17 @@ export function getProperty(obj: ObjectValue | Resource | undefined, path: strin
   for (const key of path.split('.')) {
     const o = asObject(cur, program);
     if (!o) return undefined;
-    found = findLast(o.props, key);
+    found = findLast(o.props, key) ?? (o.partial ? unseen(o, key) : undefined);
     if (!found) return undefined;
     cur = found.value;
   }
   return found;
+}
+
+/** A key of a partial object that the frontend could not see: present for all we know, value unknown. */
+function unseen(o: ObjectValue, key: string): Property {
+  const value: Value = { kind: 'unknown', reason: 'the arguments include values Faultline cannot follow (a spread, **kwargs or a variable)', text: key, loc: o.loc };
+  return { key, keyAsWritten: key, keyLoc: o.loc, value, loc: o.loc };
 }
 
 function findLast(props: Property[], key: string): Property | undefined {

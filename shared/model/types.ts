@@ -88,6 +88,11 @@ export interface ListValue extends ValueBase {
 export interface ObjectValue extends ValueBase {
   kind: 'object';
   props: Property[];
+  /**
+   * True when the object may hold properties the frontend could not see (a spread of an unknown value, `**kwargs`,
+   * arguments passed as a variable it cannot follow): a missing key is then unknown, not absent.
+   */
+  partial?: boolean;
 }
 export interface RefValue extends ValueBase {
   kind: 'ref';

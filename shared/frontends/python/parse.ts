@@ -22,7 +22,14 @@ import { parserFor } from '../treesitter';
 /** Deeper expressions become unknown: the lowering recurses, and tree-sitter happily builds 10,000-deep trees. */
 const MAX_DEPTH = 200;
 const RESOURCE_PACKAGES = ['pulumi_aws', 'pulumi_awsx', 'pulumi_random'];
-const LOOPS = new Set(['for_statement', 'while_statement', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+const LOOPS = new Set([
+  'for_statement',
+  'while_statement',
+  'list_comprehension',
+  'set_comprehension',
+  'dictionary_comprehension',
+  'generator_expression',
+]);
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 /** Statements whose bodies belong to the enclosing scope (Python has function scope, not block scope). */
 const SCOPE_TRANSPARENT = new Set([
@@ -58,9 +65,38 @@ const CONFIG_METHODS = new Set(
   ['get', 'require'].flatMap((m) => ['', '_secret'].flatMap((s) => ['', '_int', '_bool', '_float', '_object'].map((t) => `${m}${s}${t}`))),
 );
 const STRING_CONFIG_METHODS = new Set(['get', 'require', 'get_secret', 'require_secret']);
-const ACCOUNT_INVOKES = new Set(['get_caller_identity', 'get_region', 'get_partition', 'get_caller_identity_output', 'get_region_output', 'get_partition_output']);
+const ACCOUNT_INVOKES = new Set([
+  'get_caller_identity',
+  'get_region',
+  'get_partition',
+  'get_caller_identity_output',
+  'get_region_output',
+  'get_partition_output',
+]);
 
 type Binding = { kind: 'assign'; values: Node[] } | { kind: 'param'; fallback?: Node } | { kind: 'other'; why: string };
+
+/** A keyword argument: `name=value`, from a call or recovered from the tokens of a broken one. */
+interface Kw {
+  name: Node;
+  value: Node;
+  start: number;
+  end: number;
+}
+
+/** A resource constructor call, whole or recovered from an ERROR node. */
+interface CallSite {
+  /** The call, or the ERROR node holding a broken one (for its enclosing loops and classes). */
+  node: Node;
+  fn: Node;
+  start: number;
+  end: number;
+  positional: Node[];
+  keywords: Map<string, Kw>;
+  /** The span of the argument list, where the props object lives. */
+  argsLoc: Loc;
+  symbol?: string;
+}
 
 interface Ctx {
   depth: number;
@@ -101,6 +137,9 @@ class Lowerer {
   private readonly applyCallbacks = new Set<string>();
   private readonly ids = new Set<string>();
   private readonly reads = new Set<number>();
+  private readonly classes = new Map<number, { pkg: string; module: string; cls: string } | null>();
+  /** Function, lambda and comprehension scopes in source order; comprehensions carry the names their `for` binds. */
+  private scopeSpans: { node: Node; start: number; end: number; paramsStart: number; paramsEnd: number; loopNames?: string[] }[] = [];
   /** Values known to be strings (string config reads, environment variables): `+` with them is concatenation. */
   private readonly stringRefs = new WeakSet<Value>();
 
@@ -130,10 +169,13 @@ class Lowerer {
     for (const n of found.candidates) {
       this.guard(n, () => {
         const cls = n.type === 'call' ? this.resourceClass(n) : undefined;
-        if (cls) this.resource(n, cls);
-        else this.expr(n, { depth: 0, args: false });
+        if (cls) this.resource(this.site(n), cls);
+        // lowered for the string builds it records, unless a resource's arguments already did
+        else if (!this.cache.has(`${n.id}:1`)) this.expr(n, { depth: 0, args: false });
       });
     }
+    for (const n of found.errorNodes) this.guard(n, () => this.recover(n));
+    this.model.resources.sort((a, b) => a.loc.start - b.loc.start);
   }
 
   /** One pass over the tree, without recursion (the tree may be arbitrarily deep). */
@@ -141,12 +183,19 @@ class Lowerer {
     imports: Node[];
     comments: Node[];
     errors: FileModel['parseErrors'];
+    errorNodes: Node[];
     classes: Node[];
     selfAssigns: Node[];
     applies: Node[];
     candidates: Node[];
   } {
-    const out = { imports: [] as Node[], comments: [] as Node[], errors: [] as FileModel['parseErrors'], classes: [] as Node[] };
+    const out = {
+      imports: [] as Node[],
+      comments: [] as Node[],
+      errors: [] as FileModel['parseErrors'],
+      errorNodes: [] as Node[],
+      classes: [] as Node[],
+    };
     const selfAssigns: Node[] = [];
     const applies: Node[] = [];
     const candidates: Node[] = [];
@@ -158,6 +207,7 @@ class Lowerer {
         const type = cursor.nodeType;
         if (type === 'ERROR' && errorDepth < 0) {
           errorDepth = depth;
+          out.errorNodes.push(cursor.currentNode);
           out.errors.push(this.errorFor(cursor.currentNode));
         } else if (cursor.nodeIsMissing && errorDepth < 0) {
           const n = cursor.currentNode;
@@ -175,6 +225,27 @@ class Lowerer {
           case 'class_definition':
             out.classes.push(cursor.currentNode);
             break;
+          case 'function_definition':
+          case 'lambda':
+          case 'list_comprehension':
+          case 'set_comprehension':
+          case 'dictionary_comprehension':
+          case 'generator_expression': {
+            const n = cursor.currentNode;
+            const params = n.childForFieldName('parameters');
+            const loopNames = COMPREHENSIONS.has(type)
+              ? n.namedChildren.filter((c) => c.type === 'for_in_clause').flatMap((c) => identifiers(c.childForFieldName('left')))
+              : undefined;
+            this.scopeSpans.push({
+              node: n,
+              start: n.startIndex,
+              end: n.endIndex,
+              paramsStart: params?.startIndex ?? -1,
+              paramsEnd: params?.endIndex ?? -1,
+              ...(loopNames ? { loopNames } : {}),
+            });
+            break;
+          }
           case 'assignment': {
             const n = cursor.currentNode;
             const left = n.childForFieldName('left');
@@ -258,12 +329,18 @@ class Lowerer {
     if (open.length) {
       const closers = open.map((o) => `\`${CLOSER[o.type]}\``).reverse();
       const first = open[0]!;
-      return { loc: this.loc(first), message: `missing ${closers.join(' and ')}: the \`${first.type}\` at ${where(first)} is never closed` };
+      return {
+        loc: this.loc(first),
+        message: `missing ${closers.join(' and ')}: the \`${first.type}\` at ${where(first)} is never closed`,
+      };
     }
     let leaf = n;
     while (leaf.childCount > 0) leaf = leaf.child(0)!;
     const shown = leaf.text.length > 30 ? `${leaf.text.slice(0, 30)}…` : leaf.text;
-    return { loc: this.loc(leaf), message: shown ? `unexpected \`${shown.split('\n')[0]}\` at ${where(leaf)}` : `syntax error at ${where(n)}` };
+    return {
+      loc: this.loc(leaf),
+      message: shown ? `unexpected \`${shown.split('\n')[0]}\` at ${where(leaf)}` : `syntax error at ${where(n)}`,
+    };
   }
 
   private comment(n: Node): void {
@@ -322,7 +399,11 @@ class Lowerer {
       outer: for (;;) {
         if (cursor.nodeType === 'call') {
           const fn = cursor.currentNode.childForFieldName('function');
-          if (fn?.type === 'attribute' && fn.childForFieldName('object')?.text === 'self' && fn.childForFieldName('attribute')?.text === 'register_outputs') {
+          if (
+            fn?.type === 'attribute' &&
+            fn.childForFieldName('object')?.text === 'self' &&
+            fn.childForFieldName('attribute')?.text === 'register_outputs'
+          ) {
             registersOutputs = true;
             break;
           }
@@ -365,7 +446,14 @@ class Lowerer {
   /** The Pulumi class a call constructs, when it is a resource of a provider package. */
   private resourceClass(call: Node): { pkg: string; module: string; cls: string } | undefined {
     if (call.type !== 'call') return undefined;
-    const path = this.dotted(call.childForFieldName('function'));
+    if (this.classes.has(call.id)) return this.classes.get(call.id) ?? undefined;
+    const cls = this.calleeClass(call.childForFieldName('function'));
+    this.classes.set(call.id, cls ?? null);
+    return cls;
+  }
+
+  private calleeClass(fn: Node | null): { pkg: string; module: string; cls: string } | undefined {
+    const path = this.dotted(fn);
     if (!path) return undefined;
     const segments = path.split('.');
     const cls = segments[segments.length - 1]!;
@@ -382,14 +470,76 @@ class Lowerer {
 
   // ---- resources ----
 
-  private resource(call: Node, cls: { pkg: string; module: string; cls: string }): void {
-    const fn = call.childForFieldName('function')!;
+  /** A whole constructor call as a call site. */
+  private site(call: Node): CallSite {
     const argList = call.childForFieldName('arguments');
-    const { positional, keywords } = splitArgs(argList);
+    const symbol = symbolOf(call);
+    return {
+      node: call,
+      fn: call.childForFieldName('function')!,
+      start: call.startIndex,
+      end: call.endIndex,
+      ...splitArgs(argList),
+      argsLoc: this.loc(argList ?? call),
+      ...(symbol ? { symbol } : {}),
+    };
+  }
+
+  /**
+   * A constructor call cut short (`b = aws.s3.Bucket("b", acl="x"` at the end of the file) is a flat ERROR node:
+   * its callee, `(`, then the arguments that parsed. They still make a resource, up to the first unparsed token.
+   */
+  private recover(err: Node): void {
+    const cs = err.children;
+    for (let i = 0; i + 1 < cs.length; i++) {
+      const fn = cs[i]!;
+      const cls = cs[i + 1]!.type === '(' ? this.calleeClass(fn) : undefined;
+      if (!cls) continue;
+      const positional: Node[] = [];
+      const keywords = new Map<string, Kw>();
+      let j = i + 2;
+      let end = cs[i + 1]!.endIndex;
+      for (; j < cs.length && cs[j]!.type !== ')'; j++) {
+        const c = cs[j]!;
+        const value = cs[j + 2];
+        if (c.type === ',' || c.type === 'comment') continue;
+        if (c.type === 'keyword_argument') {
+          const name = c.childForFieldName('name');
+          const v = c.childForFieldName('value');
+          if (name && v) keywords.set(name.text, { name, value: v, start: c.startIndex, end: c.endIndex });
+        } else if (c.type === 'identifier' && cs[j + 1]?.type === '=' && value?.isNamed && value.type !== 'ERROR') {
+          keywords.set(c.text, { name: c, value, start: c.startIndex, end: value.endIndex });
+          j += 2;
+        } else if (c.isNamed && c.type !== 'ERROR' && keywords.size === 0) positional.push(c);
+        else break;
+        end = cs[j]!.endIndex;
+      }
+      const target = cs[i - 2];
+      const symbol = target?.type === 'identifier' && cs[i - 1]?.type === '=' ? target.text : undefined;
+      this.resource(
+        {
+          node: err,
+          fn,
+          start: fn.startIndex,
+          end,
+          positional,
+          keywords,
+          argsLoc: this.span(cs[i + 1]!.startIndex, end),
+          ...(symbol ? { symbol } : {}),
+        },
+        cls,
+      );
+      i = j;
+    }
+  }
+
+  private resource(site: CallSite, cls: { pkg: string; module: string; cls: string }): void {
+    const { fn, positional, keywords } = site;
+    const call = site.node;
     const ctx: Ctx = { depth: 0, args: true };
-    const nameNode = positional[0] ?? keywords.get('resource_name')?.childForFieldName('value');
-    const argsNode = positional[1] ?? keywords.get('args')?.childForFieldName('value');
-    const optsNode = positional[2] ?? keywords.get('opts')?.childForFieldName('value');
+    const nameNode = positional[0] ?? keywords.get('resource_name')?.value;
+    const argsNode = positional[1] ?? keywords.get('args')?.value;
+    const optsNode = positional[2] ?? keywords.get('opts')?.value;
     const name: Value = nameNode ? this.expr(nameNode, { depth: 0, args: false }) : this.unknown(call, 'the resource has no name argument');
     const { type, token } = this.typeOf(cls);
 
@@ -398,17 +548,21 @@ class Lowerer {
     if (fromArgs?.kind === 'object') props = fromArgs;
     else {
       const own = [...keywords.entries()].filter(([k]) => k !== 'resource_name' && k !== 'args' && k !== 'opts').map(([, kw]) => kw);
-      props = { kind: 'object', props: own.map((kw) => this.keyword(kw, ctx)).filter((p): p is Property => !!p), loc: this.loc(argList ?? call) };
+      props = {
+        kind: 'object',
+        props: own.map((kw) => this.keyword(kw, ctx)),
+        loc: site.argsLoc,
+      };
     }
 
     const known = evaluate(name);
     const logicalName = known.state === 'known' && typeof known.value === 'string' ? known.value : (nameNode?.text ?? '');
-    const line = this.lines.position(call.startIndex).line + 1;
+    const line = this.lines.position(site.start).line + 1;
     let id = `${type}:${known.state === 'known' ? logicalName : `${this.model.path}:${line}`}`;
     if (this.ids.has(id)) id = `${type}:${logicalName}@${this.model.path}:${line}`;
     this.ids.add(id);
 
-    const headEnd = nameNode ? (nameNode.parent?.type === 'keyword_argument' ? nameNode.parent : nameNode).endIndex : fn.endIndex;
+    const headEnd = nameNode ? (keywords.get('resource_name')?.end ?? nameNode.endIndex) : fn.endIndex;
     const r: Resource = {
       id,
       kind: 'resource',
@@ -421,11 +575,10 @@ class Lowerer {
       options: optsNode ? this.options(optsNode, 0) : {},
       multiplicity: 'one',
       language: 'python',
-      loc: this.loc(call),
+      loc: this.span(site.start, site.end),
       headLoc: this.span(fn.startIndex, headEnd),
     };
-    const symbol = symbolOf(call);
-    if (symbol) r.symbol = symbol;
+    if (site.symbol) r.symbol = site.symbol;
     this.placeResource(call, r);
     this.model.resources.push(r);
   }
@@ -435,8 +588,14 @@ class Lowerer {
     for (let a = call.parent, child: Node = call; a; child = a, a = a.parent) {
       if (LOOPS.has(a.type) && !(a.type === 'for_statement' && child.id !== a.childForFieldName('body')?.id)) r.multiplicity = 'unknown';
       if (a.type === 'lambda' && r.inCallback === undefined && isApplyArgument(a)) r.inCallback = 'apply';
-      if (a.type === 'function_definition' && r.inCallback === undefined && this.applyCallbacks.has(a.childForFieldName('name')?.text ?? '')) r.inCallback = 'apply';
-      if (a.type === 'class_definition' && r.inComponent === undefined && this.isComponentClass(a)) r.inComponent = a.childForFieldName('name')?.text ?? '';
+      if (
+        a.type === 'function_definition' &&
+        r.inCallback === undefined &&
+        this.applyCallbacks.has(a.childForFieldName('name')?.text ?? '')
+      )
+        r.inCallback = 'apply';
+      if (a.type === 'class_definition' && r.inComponent === undefined && this.isComponentClass(a))
+        r.inComponent = a.childForFieldName('name')?.text ?? '';
     }
   }
 
@@ -457,22 +616,18 @@ class Lowerer {
     const out: ResourceOptions = {};
     for (const [key, kw] of keywords) {
       const field = OPTION_KEYS[key];
-      const v = kw.childForFieldName('value');
-      if (field && v) out[field] = this.expr(v, { depth: 0, args: false });
+      if (field) out[field] = this.expr(kw.value, { depth: 0, args: false });
     }
     return out;
   }
 
-  private keyword(kw: Node, ctx: Ctx): Property | undefined {
-    const name = kw.childForFieldName('name');
-    const v = kw.childForFieldName('value');
-    if (!name || !v) return undefined;
+  private keyword({ name, value, start, end }: Kw, ctx: Ctx): Property {
     return {
       key: name.text,
       keyAsWritten: name.text,
       keyLoc: this.loc(name),
-      value: this.expr(v, { depth: ctx.depth + 1, args: ctx.args && !DATA_KEYED.has(name.text) }),
-      loc: this.loc(kw),
+      value: this.expr(value, { depth: ctx.depth + 1, args: ctx.args && !DATA_KEYED.has(name.text) }),
+      loc: this.span(start, end),
     };
   }
 
@@ -523,7 +678,8 @@ class Lowerer {
         const arg = n.childForFieldName('argument');
         const op = n.childForFieldName('operator')?.type;
         const v = arg ? this.expr(arg, inner) : undefined;
-        if (v?.kind === 'number' && (op === '-' || op === '+')) return { kind: 'number', value: op === '-' ? -v.value : v.value, loc: this.loc(n) };
+        if (v?.kind === 'number' && (op === '-' || op === '+'))
+          return { kind: 'number', value: op === '-' ? -v.value : v.value, loc: this.loc(n) };
         return this.unknown(n, 'the operator is not evaluated');
       }
       case 'parenthesized_expression': {
@@ -535,7 +691,9 @@ class Lowerer {
       case 'set':
         return {
           kind: 'list',
-          items: n.namedChildren.filter((c) => c.type !== 'comment').map((c) => (c.type === 'list_splat' ? this.unknown(c, 'an unpacked list is not followed') : this.expr(c, inner))),
+          items: n.namedChildren
+            .filter((c) => c.type !== 'comment')
+            .map((c) => (c.type === 'list_splat' ? this.unknown(c, 'an unpacked list is not followed') : this.expr(c, inner))),
           loc: this.loc(n),
         };
       case 'dictionary':
@@ -684,7 +842,9 @@ class Lowerer {
     const name = n.text;
     const b = this.binding(n);
     if (!b) {
-      return this.imports.has(name) ? this.unknown(n, `\`${name}\` is an imported name`) : this.unknown(n, `\`${name}\` is not defined in this file`);
+      return this.imports.has(name)
+        ? this.unknown(n, `\`${name}\` is an imported name`)
+        : this.unknown(n, `\`${name}\` is not defined in this file`);
     }
     if (b.kind === 'param') {
       return this.ref(n, 'arg', name, b.fallback ? { fallback: this.expr(b.fallback, ctx) } : {});
@@ -706,7 +866,10 @@ class Lowerer {
   private resourceRef(n: Node, call: Node, symbol: string, attribute?: string): RefValue {
     const cls = this.resourceClass(call)!;
     const { type } = this.typeOf(cls);
-    return this.ref(n, cls.pkg === 'random' ? 'random' : 'resource', symbol, attribute ? { output: true } : {}, { resourceType: type, ...(attribute ? { attribute } : {}) });
+    return this.ref(n, cls.pkg === 'random' ? 'random' : 'resource', symbol, attribute ? { output: true } : {}, {
+      resourceType: type,
+      ...(attribute ? { attribute } : {}),
+    });
   }
 
   private attribute(n: Node, ctx: Ctx): Value {
@@ -756,7 +919,12 @@ class Lowerer {
     if (cls) return this.resourceRef(n, n, symbolOf(n) ?? n.text);
     const path = this.dotted(fn);
     const { positional, keywords } = splitArgs(argList);
-    const arg = (i: number, kw?: string): Node | undefined => positional[i] ?? (kw ? keywords.get(kw)?.childForFieldName('value') : undefined) ?? undefined;
+    if (path && isPulumiModule(path) && path.endsWith('Args')) {
+      // `aws.rds.InstanceArgs(...)` / `aws.s3.BucketVersioningArgs(...)`: an args object like a dict
+      const props = [...keywords.values()].map((kw) => this.keyword(kw, { depth: ctx.depth, args: true }));
+      return { kind: 'object', props, loc: this.loc(n) };
+    }
+    const arg = (i: number, kw?: string): Node | undefined => positional[i] ?? (kw ? keywords.get(kw)?.value : undefined);
     const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
     const plain: Ctx = { depth: ctx.depth, args: false };
 
@@ -789,7 +957,9 @@ class Lowerer {
       case 'pulumi.Output.format': {
         const f = arg(0);
         const parts = f ? this.format(f, positional.slice(1), keywords, ctx) : undefined;
-        return parts ? { kind: 'template', parts, loc: this.loc(n), output: true } : this.unknown(n, 'the format string is not evaluated', true);
+        return parts
+          ? { kind: 'template', parts, loc: this.loc(n), output: true }
+          : this.unknown(n, 'the format string is not evaluated', true);
       }
       case 'pulumi.Output.json_dumps': {
         const x = arg(0, 'obj');
@@ -828,7 +998,8 @@ class Lowerer {
     }
     if (path?.startsWith('pulumi_aws.')) {
       const fname = path.slice(path.lastIndexOf('.') + 1);
-      if (ACCOUNT_INVOKES.has(fname)) return this.ref(n, 'account', fname.replace(/_output$/, ''), fname.endsWith('_output') ? { output: true } : {});
+      if (ACCOUNT_INVOKES.has(fname))
+        return this.ref(n, 'account', fname.replace(/_output$/, ''), fname.endsWith('_output') ? { output: true } : {});
       if (fname.startsWith('get_')) return this.ref(n, 'data', path.slice('pulumi_aws.'.length), { output: true });
     }
     return this.unknown(n, `\`${fn.text}(...)\` is not evaluated`);
@@ -864,7 +1035,7 @@ class Lowerer {
   }
 
   /** The parts of `"{}-{name}".format(a, name=b)`; undefined when a field cannot be matched to an argument. */
-  private format(fmtNode: Node, positional: Node[], keywords: Map<string, Node>, ctx: Ctx): Value[] | undefined {
+  private format(fmtNode: Node, positional: Node[], keywords: Map<string, Kw>, ctx: Ctx): Value[] | undefined {
     const fmt = derefValue(this.expr(fmtNode, ctx));
     if (fmt.kind !== 'string') return undefined;
     const s = fmt.value;
@@ -893,10 +1064,12 @@ class Lowerer {
       i = close;
       literal();
       const bare = field.split(/[!:]/)[0]!;
-      const argNode = bare === '' ? positional[auto++] : /^\d+$/.test(bare) ? positional[Number(bare)] : keywords.get(bare)?.childForFieldName('value');
+      const argNode = bare === '' ? positional[auto++] : /^\d+$/.test(bare) ? positional[Number(bare)] : keywords.get(bare)?.value;
       if (!argNode) return undefined;
       const v = this.expr(argNode, ctx);
-      parts.push(bare === field ? v : { ...this.unknown(argNode, 'a formatted field is not evaluated'), ...(v.output ? { output: true } : {}) });
+      parts.push(
+        bare === field ? v : { ...this.unknown(argNode, 'a formatted field is not evaluated'), ...(v.output ? { output: true } : {}) },
+      );
     }
     literal();
     return parts;
@@ -907,28 +1080,27 @@ class Lowerer {
   /** The binding a name refers to: comprehension, function (or lambda) scopes outward, then the module. */
   private binding(id: Node): Binding | undefined {
     const name = id.text;
-    for (let a = id.parent, child: Node = id; a; child = a, a = a.parent) {
-      if (COMPREHENSIONS.has(a.type)) {
-        for (const clause of a.namedChildren) {
-          if (clause.type === 'for_in_clause' && identifiers(clause.childForFieldName('left')).includes(name)) return { kind: 'other', why: 'is a loop variable' };
-        }
+    const at = id.startIndex;
+    // Scopes by span rather than by walking parents: crossing into wasm for each parent is what costs.
+    for (let i = this.scopeSpans.length - 1; i >= 0; i--) {
+      const s = this.scopeSpans[i]!;
+      if (s.start > at || s.end <= at) continue;
+      if (s.loopNames) {
+        if (s.loopNames.includes(name)) return { kind: 'other', why: 'is a loop variable' };
+        continue;
       }
-      if (a.type === 'function_definition' || a.type === 'lambda') {
-        // a default value or decorator is evaluated in the enclosing scope
-        if (child.id === a.childForFieldName('parameters')?.id) continue;
-        const b = this.scope(a).get(name);
-        if (b) return b;
-      }
-      if (a.type === 'module') return this.scope(a).get(name);
+      // a default value is evaluated in the enclosing scope
+      if (s.paramsStart <= at && at < s.paramsEnd) continue;
+      const b = this.scope(s.node).get(name);
+      if (b) return b;
     }
-    return undefined;
+    return this.scope(this.root).get(name);
   }
 
   private scope(s: Node): Map<string, Binding> {
-    let table = this.scopes.get(s.id);
-    if (table) return table;
+    const known = this.scopes.get(s.id);
+    if (known) return known;
     const t = new Map<string, Binding>();
-    table = t;
     this.scopes.set(s.id, t);
     const bind = (name: string, b: Binding): void => {
       const old = t.get(name);
@@ -961,8 +1133,10 @@ class Lowerer {
           const left = n.childForFieldName('left');
           let right = n.childForFieldName('right');
           while (right?.type === 'assignment') right = right.childForFieldName('right');
-          if (left?.type === 'identifier') bind(left.text, right ? { kind: 'assign', values: [right] } : { kind: 'other', why: 'is declared without a value' });
-          else if (left?.type !== 'attribute' && left?.type !== 'subscript') for (const i of identifiers(left)) bind(i, { kind: 'other', why: 'is unpacked from a sequence' });
+          if (left?.type === 'identifier')
+            bind(left.text, right ? { kind: 'assign', values: [right] } : { kind: 'other', why: 'is declared without a value' });
+          else if (left?.type !== 'attribute' && left?.type !== 'subscript')
+            for (const i of identifiers(left)) bind(i, { kind: 'other', why: 'is unpacked from a sequence' });
           const r = n.childForFieldName('right');
           if (r?.type === 'assignment') stack.push(r);
           continue;
@@ -977,7 +1151,9 @@ class Lowerer {
         case 'with_clause':
         case 'with_item':
         case 'except_clause':
-          for (const c of n.namedChildren) if (c.type === 'as_pattern') for (const i of identifiers(c.childForFieldName('alias'))) bind(i, { kind: 'other', why: 'is bound by `as`' });
+          for (const c of n.namedChildren)
+            if (c.type === 'as_pattern')
+              for (const i of identifiers(c.childForFieldName('alias'))) bind(i, { kind: 'other', why: 'is bound by `as`' });
           break;
         case 'global_statement':
         case 'nonlocal_statement':
@@ -1012,13 +1188,14 @@ function derefValue(v: Value): Value {
 }
 
 /** Positional and keyword arguments (splats and comments skipped). */
-function splitArgs(list: Node | null | undefined): { positional: Node[]; keywords: Map<string, Node> } {
+function splitArgs(list: Node | null | undefined): { positional: Node[]; keywords: Map<string, Kw> } {
   const positional: Node[] = [];
-  const keywords = new Map<string, Node>();
+  const keywords = new Map<string, Kw>();
   for (const a of list?.namedChildren ?? []) {
     if (a.type === 'keyword_argument') {
-      const k = a.childForFieldName('name')?.text;
-      if (k) keywords.set(k, a);
+      const name = a.childForFieldName('name');
+      const value = a.childForFieldName('value');
+      if (name && value) keywords.set(name.text, { name, value, start: a.startIndex, end: a.endIndex });
     } else if (a.type !== 'comment' && a.type !== 'list_splat' && a.type !== 'dictionary_splat') positional.push(a);
   }
   return { positional, keywords };
@@ -1067,7 +1244,20 @@ function parseNumber(text: string): number | undefined {
   return isNaN(v) ? undefined : v;
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '', '\r\n': '' };
+const SIMPLE_ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '\n': '',
+  '\r\n': '',
+};
 
 /** The character(s) an escape sequence token stands for; an unknown one (`\N{...}`, `\q`) stays as written. */
 function unescape(esc: string): string {

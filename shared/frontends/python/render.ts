@@ -157,7 +157,8 @@ class Renderer {
       return this.edit(open.endIndex, open.endIndex, `${this.nl}${indentAt(this.file.text, close.startIndex)}    ${entry},`);
     }
     const comma = last.nextSibling?.type === ',' ? last.nextSibling : undefined;
-    if (!multiline) return comma ? this.edit(comma.endIndex, comma.endIndex, ` ${entry},`) : this.edit(last.endIndex, last.endIndex, `, ${entry}`);
+    if (!multiline)
+      return comma ? this.edit(comma.endIndex, comma.endIndex, ` ${entry},`) : this.edit(last.endIndex, last.endIndex, `, ${entry}`);
     const startsLine = this.file.text.slice(this.lines.lineStart(line(last.startIndex)), last.startIndex).trim() === '';
     const indent = startsLine ? indentAt(this.file.text, last.startIndex) : `${indentAt(this.file.text, close.startIndex)}    `;
     const anchor = comma ?? last;

@@ -27,9 +27,22 @@ const OPTION_KEYS = ['dependsOn', 'parent', 'provider', 'protect', 'retainOnDele
 const CALLBACKS = new Set(['apply', 'then', 'catch', 'finally']);
 const LOOP_METHODS = new Set(['forEach', 'map', 'flatMap', 'reduce', 'filter', 'some', 'every', 'find', 'from']);
 const CONFIG_METHODS = new Set([
-  'get', 'require', 'getSecret', 'requireSecret', 'getNumber', 'getBoolean', 'requireNumber', 'requireBoolean',
-  'getObject', 'requireObject', 'getSecretObject', 'requireSecretObject', 'getSecretNumber', 'requireSecretNumber',
-  'getSecretBoolean', 'requireSecretBoolean',
+  'get',
+  'require',
+  'getSecret',
+  'requireSecret',
+  'getNumber',
+  'getBoolean',
+  'requireNumber',
+  'requireBoolean',
+  'getObject',
+  'requireObject',
+  'getSecretObject',
+  'requireSecretObject',
+  'getSecretNumber',
+  'requireSecretNumber',
+  'getSecretBoolean',
+  'requireSecretBoolean',
 ]);
 /** Account/region lookups of @pulumi/aws (their results vary with the credentials, not with the program). */
 const ACCOUNT_FUNCTIONS = new Set(['getCallerIdentity', 'getRegion', 'getPartition']);
@@ -89,7 +102,14 @@ function message(e: unknown): string {
 export function skipTransparent(node: ts.Expression): ts.Expression {
   let n = node;
   for (;;) {
-    if (ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isSatisfiesExpression(n) || ts.isNonNullExpression(n) || ts.isTypeAssertionExpression(n)) n = n.expression;
+    if (
+      ts.isParenthesizedExpression(n) ||
+      ts.isAsExpression(n) ||
+      ts.isSatisfiesExpression(n) ||
+      ts.isNonNullExpression(n) ||
+      ts.isTypeAssertionExpression(n)
+    )
+      n = n.expression;
     else return n;
   }
 }
@@ -107,6 +127,8 @@ interface LowerOptions {
   raw?: boolean;
   /** The object is a map of user keys (tags). */
   map?: boolean;
+  /** Canonical keys of the enclosing blocks within the resource's arguments (nested renames depend on them). */
+  path?: string[];
 }
 
 type Declaration = ts.VariableDeclaration | ts.ParameterDeclaration | ts.BindingElement | ts.FunctionDeclaration | ts.ClassDeclaration;
@@ -345,7 +367,13 @@ class Lowerer {
       facts.components.push(component);
       return { ...ctx, component };
     }
-    if (ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node) || ts.isWhileStatement(node) || ts.isDoStatement(node)) {
+    if (
+      ts.isForStatement(node) ||
+      ts.isForOfStatement(node) ||
+      ts.isForInStatement(node) ||
+      ts.isWhileStatement(node) ||
+      ts.isDoStatement(node)
+    ) {
       return { ...ctx, loop: true };
     }
     if (ts.isNewExpression(node)) {
@@ -411,7 +439,7 @@ class Lowerer {
     const loc = this.loc(node);
     const logicalName = literal ?? (nameArg ? nameArg.getText(this.sf) : '');
     const head = nameArg ? nameArg.getEnd() : node.expression.getEnd();
-    const props = this.argsObject(args[1], head, cls.type);
+    const props = this.argsObject(args[1], head, cls.token ?? cls.type);
     const options = this.options(args[2]);
     const symbol = symbolOf(node);
     return {
@@ -444,7 +472,7 @@ class Lowerer {
     let d: Value | undefined = v;
     for (let i = 0; d && d.kind === 'ref' && i < MAX_DEPTH; i++) d = d.resolved;
     if (d?.kind === 'object') return d;
-    return { kind: 'object', props: [], loc: this.loc(arg), ...(v.output ? { output: true } : {}) };
+    return { kind: 'object', props: [], partial: true, loc: this.loc(arg), ...(v.output ? { output: true } : {}) };
   }
 
   private options(arg: ts.Expression | undefined): ResourceOptions {
@@ -462,7 +490,7 @@ class Lowerer {
 
   // ---- values
 
-  lower(node: ts.Expression, opts: LowerOptions = {}): Value {
+  private lower(node: ts.Expression, opts: LowerOptions = {}): Value {
     if (this.depth >= MAX_DEPTH) return this.unknown(node, 'the value is nested too deeply to analyse');
     this.depth++;
     try {
@@ -516,7 +544,8 @@ class Lowerer {
       case ts.SyntaxKind.PrefixUnaryExpression: {
         const u = node as ts.PrefixUnaryExpression;
         const inner = skipTransparent(u.operand);
-        if (u.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(inner)) return { kind: 'number', value: -Number(inner.text), loc };
+        if (u.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(inner))
+          return { kind: 'number', value: -Number(inner.text), loc };
         if (u.operator === ts.SyntaxKind.ExclamationToken) {
           const v = evaluate(this.lower(u.operand));
           if (v.state === 'known' && typeof v.value === 'boolean') return { kind: 'bool', value: !v.value, loc };
@@ -553,19 +582,27 @@ class Lowerer {
     const t = node.template;
     const v: TemplateValue = ts.isTemplateExpression(t)
       ? this.template(t, {})
-      : { kind: 'template', parts: [{ kind: 'string', value: t.text, loc: this.span(t.getStart(this.sf) + 1, t.getEnd() - 1) }], loc: this.loc(t) };
+      : {
+          kind: 'template',
+          parts: [{ kind: 'string', value: t.text, loc: this.span(t.getStart(this.sf) + 1, t.getEnd() - 1) }],
+          loc: this.loc(t),
+        };
     return { ...v, loc: this.loc(node), output: true };
   }
 
   private object(node: ts.ObjectLiteralExpression, opts: LowerOptions): ObjectValue {
     const props: Property[] = [];
+    let partial = false;
     for (const p of node.properties) {
       if (ts.isSpreadAssignment(p)) {
         // A spread of a known object contributes its properties; later keys override them (getProperty takes the last).
         const s = this.lower(p.expression, { ...opts, map: false });
         let d: Value | undefined = s;
         for (let i = 0; d && d.kind === 'ref' && i < MAX_DEPTH; i++) d = d.resolved;
-        if (d?.kind === 'object') props.push(...d.props);
+        if (d?.kind === 'object') {
+          props.push(...d.props);
+          partial ||= !!d.partial;
+        } else partial = true;
         continue;
       }
       if (!ts.isPropertyAssignment(p) && !ts.isShorthandPropertyAssignment(p)) continue;
@@ -573,17 +610,17 @@ class Lowerer {
       if (written === undefined) continue;
       const key = this.key(written, p.name, opts);
       const value = ts.isPropertyAssignment(p)
-        ? this.lower(p.initializer, { ...opts, map: MAP_KEYS.has(key) && !opts.raw })
+        ? this.lower(p.initializer, { ...opts, map: MAP_KEYS.has(key) && !opts.raw, path: [...(opts.path ?? []), key] })
         : this.identifier(p.name);
       props.push({ key, keyAsWritten: written, keyLoc: this.loc(p.name), value, loc: this.loc(p) });
     }
-    return { kind: 'object', props, loc: this.loc(node) };
+    return { kind: 'object', props, loc: this.loc(node), ...(partial ? { partial } : {}) };
   }
 
   /** camelCase argument names become Terraform's snake_case; data keys (tags, quoted, PascalCase) stay as written. */
   private key(written: string, name: ts.PropertyName, opts: LowerOptions): string {
     if (opts.raw || opts.map || !ts.isIdentifier(name) || !/^[a-z][A-Za-z0-9]*$/.test(written)) return written;
-    return canonicalKey(opts.tfType, written);
+    return canonicalKey(opts.tfType, written, opts.path);
   }
 
   private newValue(node: ts.NewExpression): Value {
@@ -611,7 +648,8 @@ class Lowerer {
       const l = evaluate(this.lower(node.left));
       const r = evaluate(this.lower(node.right));
       if (l.state === 'known' && r.state === 'known' && typeof l.value === 'number' && typeof r.value === 'number') {
-        const value = op === ts.SyntaxKind.AsteriskToken ? l.value * r.value : op === ts.SyntaxKind.MinusToken ? l.value - r.value : l.value / r.value;
+        const value =
+          op === ts.SyntaxKind.AsteriskToken ? l.value * r.value : op === ts.SyntaxKind.MinusToken ? l.value - r.value : l.value / r.value;
         return { kind: 'number', value, loc: this.loc(node) };
       }
     }
@@ -648,7 +686,8 @@ class Lowerer {
       return this.unknown(id, `${name} is not defined in this file`);
     }
     if (ts.isParameter(decl)) return this.parameter(id, decl);
-    if (ts.isFunctionDeclaration(decl) || ts.isClassDeclaration(decl)) return this.unknown(id, `${name} is a ${ts.isClassDeclaration(decl) ? 'class' : 'function'}`);
+    if (ts.isFunctionDeclaration(decl) || ts.isClassDeclaration(decl))
+      return this.unknown(id, `${name} is a ${ts.isClassDeclaration(decl) ? 'class' : 'function'}`);
     if (ts.isBindingElement(decl)) return this.bindingElement(id, decl);
     return this.variable(id, decl);
   }
@@ -687,9 +726,11 @@ class Lowerer {
       }
       cur = pattern.parent;
     }
-    if (ts.isParameter(cur)) return this.ref(id, { kind: 'arg', name: id.text }, el.initializer ? { fallback: this.lower(el.initializer) } : {});
+    if (ts.isParameter(cur))
+      return this.ref(id, { kind: 'arg', name: id.text }, el.initializer ? { fallback: this.lower(el.initializer) } : {});
     if (!ts.isVariableDeclaration(cur) || !cur.initializer) return this.unknown(id, `${id.text} is not evaluated`);
-    if (ts.isForOfStatement(cur.parent.parent) || ts.isForInStatement(cur.parent.parent)) return this.unknown(id, `${id.text} is a loop variable`);
+    if (ts.isForOfStatement(cur.parent.parent) || ts.isForInStatement(cur.parent.parent))
+      return this.unknown(id, `${id.text} is a loop variable`);
     let v: Value = this.initializer(cur);
     for (const k of path) v = this.member(v, k, id);
     return this.ref(id, { kind: 'const', name: id.text }, { resolved: v });
@@ -737,7 +778,11 @@ class Lowerer {
         if (ts.isVariableStatement(st)) addList(st.declarationList);
         else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name) m.set(st.name.text, st);
       }
-    } else if ((ts.isForStatement(a) || ts.isForOfStatement(a) || ts.isForInStatement(a)) && a.initializer && ts.isVariableDeclarationList(a.initializer)) {
+    } else if (
+      (ts.isForStatement(a) || ts.isForOfStatement(a) || ts.isForInStatement(a)) &&
+      a.initializer &&
+      ts.isVariableDeclarationList(a.initializer)
+    ) {
       addList(a.initializer);
     } else if (ts.isCatchClause(a) && a.variableDeclaration) {
       add(a.variableDeclaration.name, a.variableDeclaration);
@@ -751,12 +796,18 @@ class Lowerer {
     const key = ts.isPropertyAccessExpression(node) ? node.name.text : accessKey(node.argumentExpression);
     if (key === undefined) return this.unknown(node, 'an element read with a computed key is not evaluated');
     const base = skipTransparent(node.expression);
-    if (ts.isPropertyAccessExpression(base) && base.name.text === 'env' && ts.isIdentifier(base.expression) && base.expression.text === 'process') {
+    if (
+      ts.isPropertyAccessExpression(base) &&
+      base.name.text === 'env' &&
+      ts.isIdentifier(base.expression) &&
+      base.expression.text === 'process'
+    ) {
       return this.ref(node, { kind: 'env', name: String(key) });
     }
     const path = this.pathOf(node);
     if (path) {
-      if (path.startsWith('@pulumi/aws/config/')) return this.ref(node, { kind: 'config', name: `aws:${path.slice('@pulumi/aws/config/'.length)}` });
+      if (path.startsWith('@pulumi/aws/config/'))
+        return this.ref(node, { kind: 'config', name: `aws:${path.slice('@pulumi/aws/config/'.length)}` });
       return this.unknown(node, `${this.textOf(node)} is a member of a Pulumi package`);
     }
     if (base.kind === ts.SyntaxKind.ThisKeyword && typeof key === 'string') {
@@ -778,7 +829,12 @@ class Lowerer {
       const stack: ts.Node[] = [cls];
       while (stack.length) {
         const n = stack.pop()!;
-        if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left) && n.left.expression.kind === ts.SyntaxKind.ThisKeyword) {
+        if (
+          ts.isBinaryExpression(n) &&
+          n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+          ts.isPropertyAccessExpression(n.left) &&
+          n.left.expression.kind === ts.SyntaxKind.ThisKeyword
+        ) {
           const r = skipTransparent(n.right);
           if (ts.isNewExpression(r)) found.set(n.left.name.text, r);
         } else if (ts.isPropertyDeclaration(n) && n.initializer && ts.isIdentifier(n.name)) {
@@ -809,7 +865,9 @@ class Lowerer {
     }
     if (b.kind === 'list' && typeof key === 'number') {
       const item = b.items[key];
-      return item ? this.ref(node, { kind: 'const', name: text }, { resolved: item }) : this.unknown(node, `${text} is past the end of the list`);
+      return item
+        ? this.ref(node, { kind: 'const', name: text }, { resolved: item })
+        : this.unknown(node, `${text} is past the end of the list`);
     }
     if (b.kind === 'ref') {
       const r = b.ref;
@@ -819,7 +877,11 @@ class Lowerer {
         case 'data':
         case 'account': {
           const attribute = r.attribute ? `${r.attribute}.${key}` : String(key);
-          return this.ref(node, { kind: r.kind, name: r.name, ...(r.resourceType ? { resourceType: r.resourceType } : {}), attribute }, { output: r.kind !== 'account' || !!b.output });
+          return this.ref(
+            node,
+            { kind: r.kind, name: r.name, ...(r.resourceType ? { resourceType: r.resourceType } : {}), attribute },
+            { output: r.kind !== 'account' || !!b.output },
+          );
         }
         case 'arg':
           return this.ref(node, { kind: 'arg', name: text }, b.output ? { output: true } : {});
@@ -858,7 +920,10 @@ class Lowerer {
     if (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword && depth < 10) {
       let cls: ts.Node | undefined = e.parent;
       while (cls && !ts.isClassLike(cls)) cls = cls.parent;
-      const member = cls && ts.isClassLike(cls) ? cls.members.find((m) => ts.isPropertyDeclaration(m) && propertyName(m.name) === e.name.text) : undefined;
+      const member =
+        cls && ts.isClassLike(cls)
+          ? cls.members.find((m) => ts.isPropertyDeclaration(m) && propertyName(m.name) === e.name.text)
+          : undefined;
       if (member && ts.isPropertyDeclaration(member) && member.initializer) return this.configNamespace(member.initializer, depth + 1);
     }
     return undefined;
@@ -869,14 +934,24 @@ class Lowerer {
     let n: ts.Node = node;
     while (ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isNonNullExpression(n.parent)) n = n.parent;
     const p = n.parent;
-    if (ts.isBinaryExpression(p) && p.left === n && (p.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || p.operatorToken.kind === ts.SyntaxKind.BarBarToken)) return p.right;
+    if (
+      ts.isBinaryExpression(p) &&
+      p.left === n &&
+      (p.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || p.operatorToken.kind === ts.SyntaxKind.BarBarToken)
+    )
+      return p.right;
     return undefined;
   }
 
   private call(node: ts.CallExpression, opts: LowerOptions): Value {
     const callee = skipTransparent(node.expression);
     const read = this.configRead(node);
-    if (read) return this.ref(node, { kind: 'config', name: read.key }, { ...(read.secret ? { secret: true } : {}), ...(read.output ? { output: true } : {}) });
+    if (read)
+      return this.ref(
+        node,
+        { kind: 'config', name: read.key },
+        { ...(read.secret ? { secret: true } : {}), ...(read.output ? { output: true } : {}) },
+      );
     const path = this.pathOf(callee);
     if (path) return this.pulumiCall(node, path, opts);
     const arg = node.arguments[0];
@@ -932,7 +1007,9 @@ class Lowerer {
         case 'concat':
           return { kind: 'template', parts: node.arguments.map((a) => this.lower(a)), loc: this.loc(node), output: true };
         case 'jsonStringify':
-          return arg ? { ...this.fn(node, 'jsonencode', [this.lower(arg, { raw: true })]), output: true } : this.unknown(node, 'pulumi.jsonStringify() without a value');
+          return arg
+            ? { ...this.fn(node, 'jsonencode', [this.lower(arg, { raw: true })]), output: true }
+            : this.unknown(node, 'pulumi.jsonStringify() without a value');
         case 'all':
           return this.unknown(node, 'pulumi.all() is an Output known only after deployment', true);
         default:
@@ -941,8 +1018,10 @@ class Lowerer {
     }
     const base = fn.endsWith('Output') ? fn.slice(0, -'Output'.length) : fn;
     const output = fn.endsWith('Output');
-    if (pkg === 'aws' && segs.length === 2 && ACCOUNT_FUNCTIONS.has(base)) return this.ref(node, { kind: 'account', name: base }, output ? { output } : {});
-    if (/^get[A-Z]/.test(base)) return this.ref(node, { kind: 'data', name: [pkg, ...segs.slice(1, -1), base].join('.') }, { output: true });
+    if (pkg === 'aws' && segs.length === 2 && ACCOUNT_FUNCTIONS.has(base))
+      return this.ref(node, { kind: 'account', name: base }, output ? { output } : {});
+    if (/^get[A-Z]/.test(base))
+      return this.ref(node, { kind: 'data', name: [pkg, ...segs.slice(1, -1), base].join('.') }, { output: true });
     return this.unknown(node, `the result of ${this.textOf(node.expression)}() is not evaluated`);
   }
 
@@ -967,7 +1046,10 @@ class Lowerer {
       const kids = n.getChildren(this.sf);
       if (kids.length === 0) {
         // A comment on the line of the previous token is its trailing comment, not a leading one of this token.
-        for (const c of [...(ts.getLeadingCommentRanges(this.text, n.pos) ?? []), ...(ts.getTrailingCommentRanges(this.text, n.end) ?? [])]) {
+        for (const c of [
+          ...(ts.getLeadingCommentRanges(this.text, n.pos) ?? []),
+          ...(ts.getTrailingCommentRanges(this.text, n.end) ?? []),
+        ]) {
           if (seen.has(c.pos)) continue;
           seen.add(c.pos);
           out.push(this.comment(c));
@@ -1037,7 +1119,13 @@ function accessKey(e: ts.Expression): string | number | undefined {
 /** The name a `new` expression is bound to: `const db = new`, `this.db = new`, `db: new`, `db = new` (class field). */
 function symbolOf(node: ts.NewExpression): string | undefined {
   let n: ts.Node = node;
-  while (ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isNonNullExpression(n.parent) || ts.isSatisfiesExpression(n.parent)) n = n.parent;
+  while (
+    ts.isParenthesizedExpression(n.parent) ||
+    ts.isAsExpression(n.parent) ||
+    ts.isNonNullExpression(n.parent) ||
+    ts.isSatisfiesExpression(n.parent)
+  )
+    n = n.parent;
   const p = n.parent;
   if ((ts.isVariableDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isPropertyAssignment(p)) && p.initializer === n) {
     return ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) ? p.name.text : undefined;

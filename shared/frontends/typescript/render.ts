@@ -19,6 +19,12 @@ export function renderTypeScript(intent: FixIntent, file: FileModel): TextEdit[]
 
 type PropertyNode = ts.PropertyAssignment | ts.ShorthandPropertyAssignment;
 
+/** A resource type and the canonical keys from its arguments down to an object. */
+interface Block {
+  type: string | undefined;
+  path: string[];
+}
+
 class Renderer {
   private readonly sf: ts.SourceFile;
   private readonly lines: LineIndex;
@@ -82,7 +88,10 @@ class Renderer {
 
   private string(s: string): string {
     const q = this.quote;
-    const body = s.replace(/[\\\n\r\u2028\u2029]/g, (c) => ({ '\\': '\\\\', '\n': '\\n', '\r': '\\r' })[c] ?? `\\u${c.charCodeAt(0).toString(16)}`);
+    const body = s.replace(
+      /[\\\n\r\u2028\u2029]/g,
+      (c) => ({ '\\': '\\\\', '\n': '\\n', '\r': '\\r' })[c] ?? `\\u${c.charCodeAt(0).toString(16)}`,
+    );
     return q + body.split(q).join(`\\${q}`) + q;
   }
 
@@ -109,7 +118,9 @@ class Renderer {
 
   private addPulumiImport(): void {
     const isImport = (s: ts.Statement): boolean =>
-      ts.isImportDeclaration(s) || ts.isImportEqualsDeclaration(s) || (ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => isRequire(d.initializer)));
+      ts.isImportDeclaration(s) ||
+      ts.isImportEqualsDeclaration(s) ||
+      (ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => isRequire(d.initializer)));
     const imports = this.sf.statements.filter(isImport);
     const last = imports[imports.length - 1];
     const esm = this.sf.statements.some(ts.isImportDeclaration) || this.file.language === 'typescript';
@@ -148,18 +159,23 @@ class Renderer {
     return this.lines.position(offset).line;
   }
 
-  /** The resource type whose arguments contain `offset` (the innermost), for rendering keys. */
-  private typeAt(offset: number): string | undefined {
-    let best: { type: string; size: number } | undefined;
+  /**
+   * The resource type whose arguments hold the object at `offset` (the innermost) and the canonical keys leading to
+   * that object, for rendering keys (renames depend on both).
+   */
+  private blockAt(offset: number): Block {
+    let best: { type: string; size: number; path: string[] } | undefined;
     for (const r of this.file.resources) {
       const l = r.props.loc;
-      if (l.start <= offset && offset <= l.end && (!best || l.end - l.start < best.size)) best = { type: r.type, size: l.end - l.start };
+      if (l.start <= offset && offset <= l.end && (!best || l.end - l.start < best.size)) {
+        best = { type: r.token ?? r.type, size: l.end - l.start, path: pathTo(r.props, offset) ?? [] };
+      }
     }
-    return best?.type;
+    return { type: best?.type, path: best?.path ?? [] };
   }
 
-  private key(type: string | undefined, canonical: string): string {
-    const k = pulumiKey(type, canonical);
+  private key(block: Block, canonical: string): string {
+    const k = pulumiKey(block.type, canonical, block.path);
     return /^[A-Za-z_$][\w$]*$/.test(k) ? k : this.string(k);
   }
 
@@ -168,19 +184,20 @@ class Renderer {
   private setProperty(target: ObjectValue, key: string, fv: FixValue): boolean {
     const value = this.value(fv);
     if (value === undefined) return false;
-    const type = this.typeAt(target.loc.start);
+    const block = this.blockAt(target.loc.start);
     const segs = key.split('.');
     if (target.loc.start === target.loc.end) {
       // No args object yet: add one after the name argument.
-      this.insert(target.loc.start, `, { ${this.nested(type, segs, value)} }`);
+      this.insert(target.loc.start, `, { ${this.nested(block, segs, value)} }`);
       return true;
     }
     let obj = this.find(target.loc, ts.isObjectLiteralExpression);
     if (!obj) return false;
     for (let i = 0; i < segs.length; i++) {
-      const prop = findProperty(obj, segs[i]!, type);
+      const at: Block = { type: block.type, path: [...block.path, ...segs.slice(0, i)] };
+      const prop = findProperty(obj, segs[i]!, at);
       if (!prop) {
-        this.insertProperty(obj, this.nested(type, segs.slice(i), value));
+        this.insertProperty(obj, this.nested(at, segs.slice(i), value));
         return true;
       }
       if (i === segs.length - 1) {
@@ -190,7 +207,12 @@ class Renderer {
       }
       const inner = ts.isPropertyAssignment(prop) ? skipTransparent(prop.initializer) : undefined;
       if (inner && ts.isObjectLiteralExpression(inner)) obj = inner;
-      else if (inner && ts.isArrayLiteralExpression(inner) && inner.elements.length === 1 && ts.isObjectLiteralExpression(skipTransparent(inner.elements[0]!))) {
+      else if (
+        inner &&
+        ts.isArrayLiteralExpression(inner) &&
+        inner.elements.length === 1 &&
+        ts.isObjectLiteralExpression(skipTransparent(inner.elements[0]!))
+      ) {
         obj = skipTransparent(inner.elements[0]!) as ts.ObjectLiteralExpression;
       } else return false;
     }
@@ -198,10 +220,11 @@ class Renderer {
   }
 
   /** `a: { b: value }` for the path a.b. */
-  private nested(type: string | undefined, segs: string[], value: string): string {
+  private nested(block: Block, segs: string[], value: string): string {
     let out = value;
-    for (let i = segs.length - 1; i > 0; i--) out = `{ ${this.key(type, segs[i]!)}: ${out} }`;
-    return `${this.key(type, segs[0]!)}: ${out}`;
+    for (let i = segs.length - 1; i > 0; i--)
+      out = `{ ${this.key({ type: block.type, path: [...block.path, ...segs.slice(0, i)] }, segs[i]!)}: ${out} }`;
+    return `${this.key(block, segs[0]!)}: ${out}`;
   }
 
   private insertProperty(obj: ts.ObjectLiteralExpression, prop: string): void {
@@ -229,6 +252,8 @@ class Renderer {
     const lineEnd = this.lineEnd(lastEnd);
     if (props.hasTrailingComma) {
       this.insert(lineEnd, `${this.nl}${indent}${prop},`);
+    } else if (lineEnd === lastEnd) {
+      this.insert(lastEnd, `,${this.nl}${indent}${prop}`);
     } else {
       this.insert(lastEnd, ',');
       this.insert(lineEnd, `${this.nl}${indent}${prop}`);
@@ -292,7 +317,7 @@ class Renderer {
   private renameKey(property: Property, newKey: string): boolean {
     const node = this.find(property.loc, isPropertyNode);
     if (!node) return false;
-    const name = this.key(this.typeAt(node.getStart(this.sf)), newKey);
+    const name = this.key(this.blockAt(node.parent.getStart(this.sf)), newKey);
     if (ts.isShorthandPropertyAssignment(node)) this.edit(node.getStart(this.sf), node.getEnd(), `${name}: ${node.name.text}`);
     else this.edit(node.name.getStart(this.sf), node.name.getEnd(), name);
     return true;
@@ -318,7 +343,11 @@ class Renderer {
     const start = node.getStart(this.sf);
     const end = node.getEnd();
     if (ts.isStringLiteral(node)) {
-      this.edit(start, end, literal !== undefined ? this.string(node.text + separator + literal) : `\`${this.templateText(node.text)}${tail}\``);
+      this.edit(
+        start,
+        end,
+        literal !== undefined ? this.string(node.text + separator + literal) : `\`${this.templateText(node.text)}${tail}\``,
+      );
     } else if (ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node)) {
       this.insert(end - 1, tail);
     } else if (ts.isTaggedTemplateExpression(node)) {
@@ -339,7 +368,9 @@ class Renderer {
       return true;
     }
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) {
-      const body = plusOperands(node).map((o) => this.templatePiece(o)).join('');
+      const body = plusOperands(node)
+        .map((o) => this.templatePiece(o))
+        .join('');
       this.edit(start, node.getEnd(), `${this.pulumi()}.interpolate\`${body}\``);
       return true;
     }
@@ -350,7 +381,8 @@ class Renderer {
         this.edit(start, node.getEnd(), `${this.pulumi()}.jsonStringify(${arg.getText(this.sf)})`);
         return true;
       }
-      const inner = build.kind === 'String' ? arg : build.kind === 'toString' && ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
+      const inner =
+        build.kind === 'String' ? arg : build.kind === 'toString' && ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
       if (inner) {
         this.edit(start, node.getEnd(), `${this.pulumi()}.interpolate\`\${${inner.getText(this.sf)}}\``);
         return true;
@@ -382,13 +414,26 @@ function isExpressionNode(n: ts.Node): n is ts.Expression {
 }
 
 /** The property of an object literal whose key is `canonical` (the last one, as JavaScript does). */
-function findProperty(obj: ts.ObjectLiteralExpression, canonical: string, type: string | undefined): PropertyNode | undefined {
+function findProperty(obj: ts.ObjectLiteralExpression, canonical: string, block: Block): PropertyNode | undefined {
   for (let i = obj.properties.length - 1; i >= 0; i--) {
     const p = obj.properties[i]!;
     if (!isPropertyNode(p)) continue;
     const n = p.name;
     const written = ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isNumericLiteral(n) ? n.text : undefined;
-    if (written !== undefined && (written === canonical || canonicalKey(type, written) === canonical)) return p;
+    if (written !== undefined && (written === canonical || canonicalKey(block.type, written, block.path) === canonical)) return p;
+  }
+  return undefined;
+}
+
+/** The canonical keys from `root` down to the object starting at `offset` (lists of blocks add no key). */
+function pathTo(root: ObjectValue, offset: number): string[] | undefined {
+  const stack: { v: Value; path: string[] }[] = [{ v: root, path: [] }];
+  while (stack.length) {
+    const { v, path } = stack.pop()!;
+    if (v.kind === 'object' && v.loc.start === offset) return path;
+    if (v.loc.start > offset || v.loc.end < offset) continue;
+    if (v.kind === 'object') for (const p of v.props) stack.push({ v: p.value, path: [...path, p.key] });
+    else if (v.kind === 'list') for (const i of v.items) stack.push({ v: i, path });
   }
   return undefined;
 }
