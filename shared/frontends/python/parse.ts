@@ -16,7 +16,7 @@ import type {
   TemplateValue,
   Value,
 } from '../../model/types';
-import { camelToSnake, lookupPulumiClass } from '../../knowledge/typemap';
+import { camelToSnake, canonicalKey, lookupPulumiClass, snakeToCamel } from '../../knowledge/typemap';
 import { parserFor } from '../treesitter';
 
 /** Deeper expressions become unknown: the lowering recurses, and tree-sitter happily builds 10,000-deep trees. */
@@ -60,7 +60,7 @@ const OPTION_KEYS: Record<string, keyof ResourceOptions> = {
   delete_before_replace: 'deleteBeforeReplace',
 };
 /** Maps whose keys are data (tag names), not property names: kept as written. */
-const DATA_KEYED = new Set(['tags', 'tags_all', 'default_tags']);
+const DATA_KEYED = new Set(['tags', 'tags_all', 'variables', 'labels']);
 const CONFIG_METHODS = new Set(
   ['get', 'require'].flatMap((m) => ['', '_secret'].flatMap((s) => ['', '_int', '_bool', '_float', '_object'].map((t) => `${m}${s}${t}`))),
 );
@@ -96,12 +96,17 @@ interface CallSite {
   /** The span of the argument list, where the props object lives. */
   argsLoc: Loc;
   symbol?: string;
+  /** `**kwargs` was passed: properties Faultline cannot see. */
+  partial?: boolean;
 }
 
 interface Ctx {
   depth: number;
-  /** Inside Pulumi resource arguments, where camelCase dict keys name properties and are canonicalised. */
+  /** Inside Pulumi resource arguments, where keys name properties and are canonicalised. */
   args: boolean;
+  /** The resource's token (or Terraform type) and the canonical keys of the enclosing blocks, for renamed keys. */
+  tf?: string;
+  path?: string[];
 }
 
 /** Lowers a Python Pulumi program to the canonical model. Never throws: failures go to `internalErrors`. */
@@ -137,6 +142,8 @@ class Lowerer {
   private readonly applyCallbacks = new Set<string>();
   private readonly ids = new Set<string>();
   private readonly reads = new Set<number>();
+  /** Nodes lowered as part of resource arguments. */
+  private readonly inArgs = new Set<number>();
   private readonly classes = new Map<number, { pkg: string; module: string; cls: string } | null>();
   /** Function, lambda and comprehension scopes in source order; comprehensions carry the names their `for` binds. */
   private scopeSpans: { node: Node; start: number; end: number; paramsStart: number; paramsEnd: number; loopNames?: string[] }[] = [];
@@ -171,7 +178,7 @@ class Lowerer {
         const cls = n.type === 'call' ? this.resourceClass(n) : undefined;
         if (cls) this.resource(this.site(n), cls);
         // lowered for the string builds it records, unless a resource's arguments already did
-        else if (!this.cache.has(`${n.id}:1`)) this.expr(n, { depth: 0, args: false });
+        else if (!this.inArgs.has(n.id)) this.expr(n, { depth: 0, args: false });
       });
     }
     for (const n of found.errorNodes) this.guard(n, () => this.recover(n));
@@ -452,15 +459,22 @@ class Lowerer {
     return cls;
   }
 
-  private calleeClass(fn: Node | null): { pkg: string; module: string; cls: string } | undefined {
+  /** The resource class a callee names; with `ofArgs`, the class an `XxxArgs` callee is the arguments of. */
+  private calleeClass(fn: Node | null, ofArgs = false): { pkg: string; module: string; cls: string } | undefined {
     const path = this.dotted(fn);
     if (!path) return undefined;
     const segments = path.split('.');
-    const cls = segments[segments.length - 1]!;
+    let cls = segments[segments.length - 1]!;
     if (!RESOURCE_PACKAGES.includes(segments[0]!) || segments.length < 2) return undefined;
     const first = cls.charAt(0);
-    if (first < 'A' || first > 'Z' || cls.endsWith('Args')) return undefined;
+    if (first < 'A' || first > 'Z' || cls.endsWith('Args') !== ofArgs) return undefined;
+    if (ofArgs) cls = cls.slice(0, -'Args'.length);
     return { pkg: segments[0]!.slice('pulumi_'.length), module: segments.slice(1, -1).join('.'), cls };
+  }
+
+  private tfKey(c: { pkg: string; module: string; cls: string }): string {
+    const { type, token } = this.typeOf(c);
+    return token ?? type;
   }
 
   private typeOf(c: { pkg: string; module: string; cls: string }): { type: string; token?: string } {
@@ -482,6 +496,7 @@ class Lowerer {
       ...splitArgs(argList),
       argsLoc: this.loc(argList ?? call),
       ...(symbol ? { symbol } : {}),
+      ...(hasSplat(argList) ? { partial: true } : {}),
     };
   }
 
@@ -536,22 +551,25 @@ class Lowerer {
   private resource(site: CallSite, cls: { pkg: string; module: string; cls: string }): void {
     const { fn, positional, keywords } = site;
     const call = site.node;
-    const ctx: Ctx = { depth: 0, args: true };
+    const { type, token } = this.typeOf(cls);
+    const ctx: Ctx = { depth: 0, args: true, tf: token ?? type, path: [] };
     const nameNode = positional[0] ?? keywords.get('resource_name')?.value;
     const argsNode = positional[1] ?? keywords.get('args')?.value;
     const optsNode = positional[2] ?? keywords.get('opts')?.value;
     const name: Value = nameNode ? this.expr(nameNode, { depth: 0, args: false }) : this.unknown(call, 'the resource has no name argument');
-    const { type, token } = this.typeOf(cls);
 
     let props: ObjectValue;
     const fromArgs = argsNode ? derefValue(this.expr(argsNode, ctx)) : undefined;
     if (fromArgs?.kind === 'object') props = fromArgs;
+    else if (argsNode)
+      props = { kind: 'object', props: [], loc: this.loc(argsNode), partial: true }; // args Faultline cannot follow
     else {
       const own = [...keywords.entries()].filter(([k]) => k !== 'resource_name' && k !== 'args' && k !== 'opts').map(([, kw]) => kw);
       props = {
         kind: 'object',
         props: own.map((kw) => this.keyword(kw, ctx)),
         loc: site.argsLoc,
+        ...(site.partial ? { partial: true } : {}),
       };
     }
 
@@ -622,13 +640,30 @@ class Lowerer {
   }
 
   private keyword({ name, value, start, end }: Kw, ctx: Ctx): Property {
+    const key = this.key(name.text, ctx);
     return {
-      key: name.text,
+      key,
       keyAsWritten: name.text,
       keyLoc: this.loc(name),
-      value: this.expr(value, { depth: ctx.depth + 1, args: ctx.args && !DATA_KEYED.has(name.text) }),
+      value: this.expr(value, this.field(ctx, key)),
       loc: this.span(start, end),
     };
+  }
+
+  /** The context of a field's value: maps of user keys (tags) are data, their keys stay as written. */
+  private field(ctx: Ctx, key: string): Ctx {
+    return { ...ctx, depth: ctx.depth + 1, args: ctx.args && !DATA_KEYED.has(key), path: [...(ctx.path ?? []), key] };
+  }
+
+  /**
+   * The canonical key of a written one: snake_case as Python writes it, or camelCase in a dict, with the type map's
+   * renames (`default_actions` -> `default_action`). Keys that are not names (`"Name"`, `"aws:x"`) stay as written.
+   */
+  private key(written: string, ctx: Ctx): string {
+    if (!ctx.args || !isPropertyName(written)) return written;
+    const camel = snakeToCamel(written);
+    const renamed = canonicalKey(ctx.tf, camel, ctx.path);
+    return renamed === camelToSnake(camel) ? camelToSnake(written) : renamed;
   }
 
   // ---- values ----
@@ -650,7 +685,8 @@ class Lowerer {
 
   expr(n: Node, ctx: Ctx): Value {
     if (ctx.depth > MAX_DEPTH) return this.unknown(n, 'the expression is nested too deeply to analyse');
-    const key = `${n.id}:${ctx.args ? 1 : 0}`;
+    const key = ctx.args ? `${n.id}:${ctx.tf ?? ''}|${(ctx.path ?? []).join('.')}` : `${n.id}`;
+    if (ctx.args) this.inArgs.add(n.id);
     const hit = this.cache.get(key);
     if (hit) return hit;
     const v = this.lower(n, ctx);
@@ -721,23 +757,19 @@ class Lowerer {
 
   private dict(n: Node, ctx: Ctx): ObjectValue {
     const props: Property[] = [];
+    let partial = false;
     for (const pair of n.namedChildren) {
-      if (pair.type !== 'pair') continue; // `**other` spreads are not followed
+      if (pair.type === 'dictionary_splat') partial = true; // `**other` is not followed: other keys may be there
+      if (pair.type !== 'pair') continue;
       const k = pair.childForFieldName('key');
       const v = pair.childForFieldName('value');
       if (!k || !v) continue;
       const kv = this.expr(k, { depth: ctx.depth, args: false });
       const written = kv.kind === 'string' ? kv.value : k.text;
-      const key = ctx.args ? camelToSnake(written) : written;
-      props.push({
-        key,
-        keyAsWritten: written,
-        keyLoc: this.loc(k),
-        value: this.expr(v, { depth: ctx.depth + 1, args: ctx.args && !DATA_KEYED.has(key) }),
-        loc: this.loc(pair),
-      });
+      const key = kv.kind === 'string' ? this.key(written, ctx) : written;
+      props.push({ key, keyAsWritten: written, keyLoc: this.loc(k), value: this.expr(v, this.field(ctx, key)), loc: this.loc(pair) });
     }
-    return { kind: 'object', props, loc: this.loc(n) };
+    return { kind: 'object', props, loc: this.loc(n), ...(partial ? { partial } : {}) };
   }
 
   private string(n: Node, ctx: Ctx): Value {
@@ -921,8 +953,12 @@ class Lowerer {
     const { positional, keywords } = splitArgs(argList);
     if (path && isPulumiModule(path) && path.endsWith('Args')) {
       // `aws.rds.InstanceArgs(...)` / `aws.s3.BucketVersioningArgs(...)`: an args object like a dict
-      const props = [...keywords.values()].map((kw) => this.keyword(kw, { depth: ctx.depth, args: true }));
-      return { kind: 'object', props, loc: this.loc(n) };
+      // a top-level Args class names its resource type; a nested one takes the enclosing resource's
+      const own = ctx.args ? undefined : this.calleeClass(fn, true);
+      const argsCtx: Ctx = own ? { depth: ctx.depth, args: true, tf: this.tfKey(own), path: [] } : { ...ctx, args: true };
+      const props = [...keywords.values()].map((kw) => this.keyword(kw, argsCtx));
+      const partial = hasSplat(argList);
+      return { kind: 'object', props, loc: this.loc(n), ...(partial ? { partial } : {}) };
     }
     const arg = (i: number, kw?: string): Node | undefined => positional[i] ?? (kw ? keywords.get(kw)?.value : undefined);
     const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
@@ -1172,6 +1208,18 @@ class Lowerer {
 }
 
 const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+
+function hasSplat(list: Node | null | undefined): boolean {
+  return !!list?.namedChildren.some((a) => a.type === 'dictionary_splat');
+}
+
+/** `multi_az`, `fromPort`: a property name, as opposed to a data key (`Name`, `aws:cdk`, `my key`). */
+function isPropertyName(s: string): boolean {
+  const first = s.charAt(0);
+  if (first < 'a' || first > 'z') return false;
+  for (const c of s) if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c === '_')) return false;
+  return true;
+}
 
 function isPulumiModule(path: string): boolean {
   return path === 'pulumi' || path.startsWith('pulumi.') || path.startsWith('pulumi_');

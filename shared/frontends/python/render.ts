@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { asObject } from '../../model/evaluate';
 import { LineIndex, eol, indentAt } from '../../model/text';
 import type { FileModel, FixIntent, FixValue, Loc, ObjectValue, Property, StringBuild, TextEdit, Value } from '../../model/types';
+import { camelToSnake, pulumiKey, snakeToCamel } from '../../knowledge/typemap';
 import { parserFor } from '../treesitter';
 
 /** Renders a fix intent as edits of a Python file in its own style; undefined when it cannot be expressed there. */
@@ -140,8 +141,20 @@ class Renderer {
     if (container?.type === 'call') container = container.childForFieldName('arguments') ?? undefined;
     if (!container) return undefined;
     const valueText = rest.length ? this.nested(rest, text) : text;
-    const entry = container.type === 'dictionary' ? `${this.str(head)}: ${valueText}` : `${head}=${valueText}`;
+    const written = this.pythonKey(target, head);
+    const entry = container.type === 'dictionary' ? `${this.str(written)}: ${valueText}` : `${written}=${valueText}`;
     return [this.insertEntry(container, entry)];
+  }
+
+  /** The Python spelling of a canonical key of `target`: the type map's renames reversed (`default_action` -> `default_actions`). */
+  private pythonKey(target: ObjectValue, key: string): string {
+    for (const r of this.file.resources) {
+      const path = pathTo(r.props, target, [], 0);
+      if (!path) continue;
+      const pulumi = pulumiKey(r.token ?? r.type, key, path);
+      return pulumi === snakeToCamel(key) ? key : camelToSnake(pulumi);
+    }
+    return key;
   }
 
   /** Adds an entry after the last one, following the container's layout and trailing-comma habit. */
@@ -329,6 +342,26 @@ class Renderer {
     }
     return this.edit(at, at, `import pulumi${this.nl}`);
   }
+}
+
+/** The canonical keys leading from a resource's props to `target` (through lists and followed names). */
+function pathTo(v: Value | undefined, target: ObjectValue, path: string[], depth: number): string[] | undefined {
+  if (!v || depth > 50) return undefined;
+  if (v === target) return path;
+  if (v.kind === 'ref') return pathTo(v.resolved, target, path, depth + 1);
+  if (v.kind === 'list') {
+    for (const item of v.items) {
+      const found = pathTo(item, target, path, depth + 1);
+      if (found) return found;
+    }
+  }
+  if (v.kind === 'object') {
+    for (const p of v.props) {
+      const found = pathTo(p.value, target, [...path, p.key], depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 function braces(s: string): string {
