@@ -5,7 +5,10 @@ import type { Fix } from '../engine/rule';
 
 /** `aws_db_instance "main"`: how messages name a resource. */
 export function describe(r: Resource): string {
-  return `${r.typeAsWritten} "${r.logicalName}"`;
+  // A computed logical name (`${name}-logs`, f"audit-{suffix}") is shown as written, without quotes around its quotes.
+  return r.name.kind === 'string' || r.language === 'terraform'
+    ? `${r.typeAsWritten} "${r.logicalName}"`
+    : `${r.typeAsWritten} ${r.logicalName}`;
 }
 
 /** Where a finding about property `key` goes: the value when present, else the resource head. */
@@ -69,7 +72,8 @@ export function parameterization(v: Value | undefined, program: Program, depth =
     case 'list':
     case 'call':
     case 'object': {
-      const parts = v.kind === 'template' ? v.parts : v.kind === 'list' ? v.items : v.kind === 'call' ? v.args : v.props.map((p) => p.value);
+      const parts =
+        v.kind === 'template' ? v.parts : v.kind === 'list' ? v.items : v.kind === 'call' ? v.args : v.props.map((p) => p.value);
       let sawUnknown = false;
       for (const p of parts) {
         const k = parameterization(p, program, depth + 1);
@@ -82,7 +86,19 @@ export function parameterization(v: Value | undefined, program: Program, depth =
   }
 }
 
-const KNOWN_PURE = new Set(['format', 'lower', 'upper', 'join', 'concat', 'replace', 'trimspace', 'substr', 'title', 'tostring', 'coalesce']);
+const KNOWN_PURE = new Set([
+  'format',
+  'lower',
+  'upper',
+  'join',
+  'concat',
+  'replace',
+  'trimspace',
+  'substr',
+  'title',
+  'tostring',
+  'coalesce',
+]);
 
 /** True when the value is a Pulumi Output, through const bindings. */
 export function isOutput(v: Value | undefined): boolean {

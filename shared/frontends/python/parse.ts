@@ -469,7 +469,12 @@ class Lowerer {
     const first = cls.charAt(0);
     if (first < 'A' || first > 'Z' || cls.endsWith('Args') !== ofArgs) return undefined;
     if (ofArgs) cls = cls.slice(0, -'Args'.length);
-    return { pkg: segments[0]!.slice('pulumi_'.length), module: segments.slice(1, -1).join('.'), cls };
+    // The Python SDK appends `_` to modules named like keywords (`lambda_`); the type map uses the plain name.
+    const module = segments
+      .slice(1, -1)
+      .map((m) => (m.endsWith('_') ? m.slice(0, -1) : m))
+      .join('.');
+    return { pkg: segments[0]!.slice('pulumi_'.length), module, cls };
   }
 
   private tfKey(c: { pkg: string; module: string; cls: string }): string {

@@ -245,7 +245,13 @@ class Renderer {
     if (!node || v.output) return undefined;
     const q = this.quote();
     const text = node.text;
-    if (text.includes('\n') || !safeInFString(text, q) || (expr !== undefined && !safeInFString(expr, q))) return undefined;
+    if (text.includes('\n')) return undefined;
+    if (!safeInFString(text, q) || (expr !== undefined && !safeInFString(expr, q))) {
+      // Quotes inside the expression cannot go in an f-string field before Python 3.12: concatenate instead.
+      const left = node.type === 'binary_operator' || node.type === 'identifier' || node.type === 'attribute' || node.type === 'call' ? text : `(${text})`;
+      const right = literal !== undefined ? `${q}${escapeFor(separator + literal, q)}${q}` : `${q}${escapeFor(separator, q)}${q} + ${expr}`;
+      return [this.edit(node.startIndex, node.endIndex, `${left} + ${right}`)];
+    }
     const tail = escapeFor(braces(separator), q) + (literal !== undefined ? escapeFor(braces(literal), q) : `{${expr}}`);
     return [this.edit(node.startIndex, node.endIndex, `f${q}{${text}}${tail}${q}`)];
   }

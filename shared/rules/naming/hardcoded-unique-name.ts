@@ -56,13 +56,25 @@ function fixes(r: Resource, program: Program, spec: { key: string; prefix?: stri
       });
     }
     if (spec.prefix) {
-      out.push({ title: `Use ${spec.prefix} so Terraform adds a unique suffix`, intents: [{ kind: 'renameKey', property: prop, newKey: spec.prefix }], safe: false });
+      out.push({
+        title: `Use ${spec.prefix} so Terraform adds a unique suffix`,
+        intents: [{ kind: 'renameKey', property: prop, newKey: spec.prefix }],
+        safe: false,
+      });
     }
     return out;
   }
   const stack: FixValue = { kind: 'expr', typescript: 'pulumi.getStack()', python: 'pulumi.get_stack()' };
-  out.push({ title: `Remove ${prop.keyAsWritten} and let Pulumi auto-name it (adds a random suffix)`, intents: [{ kind: 'removeProperty', property: prop }], safe: false });
-  out.push({ title: 'Append the stack name', intents: [{ kind: 'appendToString', value: prop.value, suffix: stack, separator: '-' }], safe: false });
+  out.push({
+    title: `Remove ${prop.keyAsWritten} and let Pulumi auto-name it (adds a random suffix)`,
+    intents: [{ kind: 'removeProperty', property: prop }],
+    safe: false,
+  });
+  out.push({
+    title: 'Append the stack name',
+    intents: [{ kind: 'appendToString', value: prop.value, suffix: stack, separator: '-' }],
+    safe: false,
+  });
   return out;
 }
 
@@ -77,7 +89,10 @@ export default defineRule({
     impact:
       'The second stack, the second region or a replacement of the resource fails with "already exists" (S3 bucket names are global across all AWS accounts; IAM names per account).',
     fix: 'Pulumi: drop the name and let auto-naming add a random suffix, or include the stack name. Terraform: use the `*_prefix` argument, or append the environment variable or a `random_id`.',
-    links: ['https://www.pulumi.com/docs/iac/concepts/resources/names/#autonaming', 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html'],
+    links: [
+      'https://www.pulumi.com/docs/iac/concepts/resources/names/#autonaming',
+      'https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html',
+    ],
   },
   resourceTypes: Object.keys(NAME_ARGS),
   resource(r, ctx) {
@@ -86,7 +101,9 @@ export default defineRule({
     const prop = getProperty(r, spec.key);
     if (!prop || parameterization(prop.value, ctx.program) !== 'constant') return;
     const shown = ctx.evaluate(prop.value);
-    const value = shown.state === 'known' ? JSON.stringify(shown.value) : 'a constant';
+    // A constant Faultline cannot spell out (the project name from Pulumi.yaml): quote the source instead.
+    const source = ctx.program.files.find((f) => f.path === prop.value.loc.file)?.text.slice(prop.value.loc.start, prop.value.loc.end);
+    const value = shown.state === 'known' ? JSON.stringify(shown.value) : `${source ?? 'value'}, which is the same in every stack`;
     ctx.report({
       resource: r,
       loc: prop.value.loc,

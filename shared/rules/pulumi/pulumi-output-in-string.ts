@@ -1,3 +1,4 @@
+import { walkValues } from '../../model/evaluate';
 import { PULUMI_LANGUAGES, defineRule } from '../../engine/rule';
 import { isOutput } from '../util';
 
@@ -28,8 +29,13 @@ export default defineRule({
   },
   program(ctx) {
     for (const file of ctx.program.files) {
+      // Program rules run on every program; Terraform interpolation of resource attributes is how HCL works.
+      if (file.language === 'terraform') continue;
       for (const build of file.stringBuilds) {
-        const out = build.parts.find((p) => isOutput(p));
+        // A JSON document holds its Outputs anywhere inside the object, not only at the top.
+        const parts =
+          build.kind === 'JSON.stringify' || build.kind === 'json.dumps' ? build.parts.flatMap((p) => [...walkValues(p)]) : build.parts;
+        const out = parts.find((p) => isOutput(p));
         if (!out) continue;
         const safe = build.kind === 'template' || build.kind === 'f-string' || build.kind === 'concat';
         const what = out.kind === 'ref' ? `\`${out.ref.text}\`` : 'an Output';
@@ -38,7 +44,13 @@ export default defineRule({
           message: `${what} is an Output used in ${HOW[build.kind] ?? 'a string'}: the result is a warning text, not its value`,
           related: [{ loc: out.loc, message: 'this value is an Output' }],
           fixes: safe
-            ? [{ title: file.language === 'python' ? 'Build it with pulumi.Output.concat' : 'Build it with pulumi.interpolate', intents: [{ kind: 'wrapOutputString', build }], safe: true }]
+            ? [
+                {
+                  title: file.language === 'python' ? 'Build it with pulumi.Output.concat' : 'Build it with pulumi.interpolate',
+                  intents: [{ kind: 'wrapOutputString', build }],
+                  safe: true,
+                },
+              ]
             : [],
         });
       }

@@ -42,7 +42,7 @@ function managedPasswordFix(r: Resource, prop: string): Fix[] {
   if (!p) return [];
   return [
     {
-      title: `Let RDS manage the password in Secrets Manager (${keyName(r, 'manage_master_user_password')} = true)`,
+      title: `Let RDS manage the password in Secrets Manager (${keyName(r, 'manage_master_user_password')} = ${r.language === 'python' ? 'True' : 'true'})`,
       intents: [
         { kind: 'removeProperty', property: p },
         { kind: 'setProperty', target: r.props, key: 'manage_master_user_password', value: { kind: 'literal', value: true } },
@@ -84,7 +84,10 @@ export default defineRule({
     impact:
       'A password or key in the source is in every clone, fork, CI log and state file; it cannot be rotated without a code change and is the first thing a leaked repository gives away.',
     fix: 'Let RDS manage the master password (`manage_master_user_password`), or read the value from a secret config value / Secrets Manager.',
-    links: ['https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html', 'https://www.pulumi.com/docs/iac/concepts/secrets/'],
+    links: [
+      'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html',
+      'https://www.pulumi.com/docs/iac/concepts/secrets/',
+    ],
     equivalents: { checkov: ['CKV_SECRET_2', 'CKV_SECRET_6'] },
   },
   resource(r, ctx) {
@@ -98,17 +101,23 @@ export default defineRule({
       const prop = getProperty(r, path);
       const lit = secretLiteral(prop?.value, ctx.program);
       if (!prop || !lit) continue;
-      report(prop.value.loc, `${describe(r)} sets ${keyName(r, path.split('.').pop()!, prop)} to a literal written in the source`, managedPasswordFix(r, path));
+      report(
+        prop.value.loc,
+        `${describe(r)} sets ${keyName(r, path.split('.').pop()!, prop)} to a literal written in the source`,
+        managedPasswordFix(r, path),
+      );
     }
     for (const env of environmentMaps(r, ctx.program)) {
       for (const p of env.props) {
         if (!holdsSecret(p.key, p.keyAsWritten)) continue;
         const lit = secretLiteral(p.value, ctx.program);
-        if (lit && !lit.value.startsWith('arn:')) report(p.value.loc, `environment variable ${p.keyAsWritten} of ${describe(r)} holds a literal secret`);
+        if (lit && !lit.value.startsWith('arn:'))
+          report(p.value.loc, `environment variable ${p.keyAsWritten} of ${describe(r)} holds a literal secret`);
       }
     }
     for (const { name, value } of containerEnvironment(r, ctx.program)) {
-      if (holdsSecret(name) && secretLiteral(value, ctx.program)) report(value.loc, `container environment variable ${name} of ${describe(r)} holds a literal secret`);
+      if (holdsSecret(name) && secretLiteral(value, ctx.program))
+        report(value.loc, `container environment variable ${name} of ${describe(r)} holds a literal secret`);
     }
     checkEverywhere(r, ctx, report);
   },
@@ -120,6 +129,7 @@ function checkEverywhere(r: Resource, ctx: RuleContext, report: (loc: Loc, messa
     const d = deref(v, ctx.program);
     if (d?.kind !== 'string') continue;
     if (ACCESS_KEY.test(d.value)) report(d.loc, `${describe(r)} contains an AWS access key id written in the source`);
-    else if ((d.secret || v.secret) && d.value.length >= 4) report(d.loc, `${describe(r)} wraps a literal in a secret: the value itself is still in the source`);
+    else if ((d.secret || v.secret) && d.value.length >= 4)
+      report(d.loc, `${describe(r)} wraps a literal in a secret: the value itself is still in the source`);
   }
 }
