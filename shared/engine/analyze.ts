@@ -93,7 +93,7 @@ export function analyzeProgram(program: Program, opts: AnalyzeOptions = {}): Fin
       findings.push({
         ruleId: 'parse-error',
         severity: 'high',
-        message: `${first.message.replace(/\.$/, '')}${more}; the rest of the file is still analysed`,
+        message: `syntax error at line ${first.loc.range.start.line + 1}, column ${first.loc.range.start.character + 1}: ${first.message.replace(/\.$/, '')}${more}; the rest of the file is still analysed`,
         loc: first.loc,
         profile,
       });
