@@ -10,14 +10,50 @@ import pulumiOutputInString from './pulumi/pulumi-output-in-string';
 import rdsMultiAzDisabled from './reliability/rds-multi-az-disabled';
 import hardcodedSecret from './security/hardcoded-secret';
 import sgIngressOpenToWorld from './security/sg-ingress-open-to-world';
+import iamBroadManagedPolicy from './security/iam-broad-managed-policy';
+import rdsPubliclyAccessible from './security/rds-publicly-accessible';
+import encryptionAtRestDisabled from './security/encryption-at-rest-disabled';
+import encryptionInTransitDisabled from './security/encryption-in-transit-disabled';
+import albHttpWithoutRedirect from './security/alb-http-without-redirect';
+import s3PublicAccessNotBlocked from './security/s3-public-access-not-blocked';
+import kmsKeyRotationDisabled from './security/kms-key-rotation-disabled';
+import ec2Imdsv2NotRequired from './security/ec2-imdsv2-not-required';
+import ecrScanOnPushDisabled from './security/ecr-scan-on-push-disabled';
+import containerImageUnpinned from './security/container-image-unpinned';
+import cloudtrailNotIntegrated from './security/cloudtrail-not-integrated';
+import rdsBackupRetentionLow from './reliability/rds-backup-retention-low';
+import deletionProtectionDisabled from './reliability/deletion-protection-disabled';
+import resourceNotDestroyable from './reliability/resource-not-destroyable';
+import fargateSpotWithoutFallback from './reliability/fargate-spot-without-fallback';
+import alarmWithoutActions from './operations/alarm-without-actions';
+import eipQuotaRisk from './operations/eip-quota-risk';
+import rdsStorageAutoscalingDisabled from './operations/rds-storage-autoscaling-disabled';
 
 /** Every rule, in catalogue order. */
 export const allRules: Rule[] = [
   hardcodedUniqueName,
   sgIngressOpenToWorld,
+  iamBroadManagedPolicy,
   hardcodedSecret,
+  rdsPubliclyAccessible,
+  encryptionAtRestDisabled,
+  encryptionInTransitDisabled,
+  albHttpWithoutRedirect,
+  s3PublicAccessNotBlocked,
+  kmsKeyRotationDisabled,
+  ec2Imdsv2NotRequired,
+  ecrScanOnPushDisabled,
+  containerImageUnpinned,
+  cloudtrailNotIntegrated,
   rdsMultiAzDisabled,
+  rdsBackupRetentionLow,
+  deletionProtectionDisabled,
+  resourceNotDestroyable,
+  fargateSpotWithoutFallback,
   logRetentionMissing,
+  alarmWithoutActions,
+  eipQuotaRisk,
+  rdsStorageAutoscalingDisabled,
   pulumiOutputInString,
   parseError,
   suppressionUnused,

@@ -1,0 +1,104 @@
+import { asList, asObject, evalBool, evalString, getProperty } from '../../model/evaluate';
+import type { FixIntent, Resource, Value } from '../../model/types';
+import { ALL_LANGUAGES, defineRule, type Fix, type RuleContext } from '../../engine/rule';
+import { describe, keyName } from '../util';
+
+/** The resource of `candidates` a value refers to (`aws_lb.web.arn`, `lb.arn`), through const bindings. */
+function referenced(v: Value | undefined, candidates: Resource[]): Resource | undefined {
+  let cur = v;
+  for (let i = 0; cur?.kind === 'ref' && i < 50; i++) {
+    const ref = cur.ref;
+    if (ref.kind === 'resource') return candidates.find((c) => (c.symbol ?? c.logicalName) === ref.name && (!ref.resourceType || ref.resourceType === c.type));
+    cur = cur.resolved;
+  }
+  return undefined;
+}
+
+/** 'yes' when the load balancer is internet-facing, 'no' when internal or not an application load balancer, 'unknown' otherwise. */
+function internetFacingAlb(lb: Resource, ctx: RuleContext): 'yes' | 'no' | 'unknown' {
+  const typeProp = getProperty(lb, 'load_balancer_type');
+  if (typeProp) {
+    const t = evalString(typeProp.value, ctx.program);
+    if (t === undefined) return 'unknown';
+    if (t !== 'application') return 'no';
+  }
+  const internal = evalBool(getProperty(lb, 'internal')?.value, ctx.program);
+  if (internal === undefined) return 'unknown';
+  return internal === true ? 'no' : 'yes';
+}
+
+function redirectFix(r: Resource, ctx: RuleContext, actionsKey: string): Fix | undefined {
+  // A redirect block is several properties in one new block: Terraform's renderer cannot insert that as one intent.
+  if (r.language === 'terraform') return undefined;
+  const actions = asList(getProperty(r, 'default_action')?.value, ctx.program);
+  const action = actions?.length === 1 ? asObject(actions[0], ctx.program) : undefined;
+  if (!action || action.partial) return undefined;
+  const intents: FixIntent[] = [
+    { kind: 'setProperty', target: action, key: 'type', value: { kind: 'literal', value: 'redirect' } },
+    {
+      kind: 'setProperty',
+      target: action,
+      key: 'redirect',
+      value: {
+        kind: 'expr',
+        typescript: `{ protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' }`,
+        python: `{"protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"}`,
+      },
+    },
+  ];
+  for (const k of ['target_group_arn', 'forward', 'fixed_response', 'authenticate_cognito', 'authenticate_oidc']) {
+    const p = getProperty(action, k, ctx.program);
+    if (p && action.props.includes(p)) intents.push({ kind: 'removeProperty', property: p });
+  }
+  return { title: `Make the ${actionsKey} a redirect to HTTPS on port 443`, intents, safe: false };
+}
+
+export default defineRule({
+  meta: {
+    id: 'alb-http-without-redirect',
+    title: 'Internet-facing HTTP listener without a redirect to HTTPS',
+    category: 'security',
+    severity: 'medium',
+    profiles: 'all',
+    languages: ALL_LANGUAGES,
+    impact:
+      'Users reach the application over plain HTTP: sessions, cookies and form data cross the internet unencrypted and can be read or altered on the way.',
+    fix: 'Make the HTTP listener\'s default action a redirect to HTTPS on port 443 (status HTTP_301) and serve the application from an HTTPS listener.',
+    links: ['https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html#redirect-actions'],
+    equivalents: { checkov: ['CKV_AWS_2', 'CKV2_AWS_20'], tfsec: ['aws-elb-http-not-used'], trivy: ['AVD-AWS-0054'] },
+  },
+  resourceTypes: ['aws_lb_listener', 'aws_alb_listener'],
+  resource(r, ctx) {
+    const lb = referenced(getProperty(r, 'load_balancer_arn')?.value, ctx.resourcesOf('aws_lb', 'aws_alb'));
+    if (!lb || internetFacingAlb(lb, ctx) !== 'yes') return;
+    const protocolProp = getProperty(r, 'protocol');
+    const protocol = protocolProp ? evalString(protocolProp.value, ctx.program) : 'HTTP'; // ALB listeners default to HTTP
+    if (protocol?.toUpperCase() !== 'HTTP') return;
+    const actionsProp = getProperty(r, 'default_action');
+    const actions = asList(actionsProp?.value, ctx.program);
+    if (!actionsProp || !actions) return;
+    const types: string[] = [];
+    for (const item of actions) {
+      const a = asObject(item, ctx.program);
+      if (!a) return;
+      const type = evalString(getProperty(a, 'type', ctx.program)?.value, ctx.program);
+      if (type === undefined) return;
+      if (type === 'redirect') {
+        const proto = getProperty(a, 'redirect.protocol', ctx.program);
+        if (!proto) continue; // "#{protocol}": stays on HTTP
+        const p = evalString(proto.value, ctx.program);
+        if (p === undefined || p.toUpperCase() === 'HTTPS') return;
+      }
+      types.push(type);
+    }
+    const actionsKey = keyName(r, 'default_action', actionsProp);
+    const fix = redirectFix(r, ctx, actionsKey);
+    ctx.report({
+      resource: r,
+      loc: protocolProp ? protocolProp.value.loc : r.headLoc,
+      message: `listener ${describe(r)} of internet-facing load balancer ${describe(lb)} serves HTTP and its ${actionsKey} (${types.join(', ')}) does not redirect to HTTPS`,
+      related: [{ loc: lb.headLoc, message: 'the internet-facing load balancer' }],
+      fixes: fix ? [fix] : [],
+    });
+  },
+});
