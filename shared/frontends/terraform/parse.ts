@@ -20,6 +20,8 @@ import { parserFor } from '../treesitter';
 const MAX_DEPTH = 200;
 /** A file of garbage must not produce thousands of diagnostics. */
 const MAX_PARSE_ERRORS = 100;
+/** Re-parses spent salvaging blocks swallowed by error regions, per file. */
+const MAX_REPARSES = 3;
 
 /** Block types of the top level and their label count: used to lift them out of a block whose `}` is missing. */
 const TOP_LEVEL_LABELS: Record<string, number> = {
@@ -106,8 +108,11 @@ class Lowerer {
   };
   /** Top-level blocks found nested inside a block whose `}` is missing: lowered after the block that swallowed them. */
   private lifted: Node[] = [];
-  /** Names bound by for-expressions and dynamic blocks in the scope being lowered. */
+  /** Iterator names bound by the dynamic blocks enclosing what is being lowered. */
   private readonly scope: string[] = [];
+  /** Start offsets of the top-level nodes lowered so far (the salvage pass must not lower one twice). */
+  private readonly lowered = new Set<number>();
+  private reparses = 0;
 
   constructor(
     private readonly text: string,
@@ -125,16 +130,71 @@ class Lowerer {
     for (const c of root.namedChildren) {
       if (c.type === 'body') top.push(...c.namedChildren);
       // A file that is mostly broken: complete blocks inside the error region still count.
-      else if (c.type === 'ERROR') top.push(...c.namedChildren.filter((n) => (n.type === 'block' || n.type === 'attribute') && !n.hasError));
-    }
-    for (const n of top) {
-      if (tfvars) {
-        if (n.type === 'attribute') this.guard(n, () => this.lowerTfvar(n));
-        continue;
+      else if (c.type === 'ERROR') {
+        const whole = c.namedChildren.filter((n) => (n.type === 'block' || n.type === 'attribute') && !n.hasError);
+        // The walk above does not enter error regions.
+        for (const n of whole) this.collectCommentsAndErrors(n);
+        top.push(...whole);
       }
-      if (n.type === 'block') this.lowerTopBlock(n);
     }
+    for (const n of top) this.lowerTop(n, tfvars);
+    for (const c of root.namedChildren) if (c.type === 'ERROR') this.salvage(c, tfvars);
     this.model.terraform = this.facts;
+    this.model.parseErrors.sort((a, b) => a.loc.start - b.loc.start);
+  }
+
+  private lowerTop(n: Node, tfvars: boolean): void {
+    // The salvage pass can meet a block that an error region already held whole.
+    if (this.lowered.has(n.startIndex)) return;
+    this.lowered.add(n.startIndex);
+    if (tfvars) {
+      if (n.type === 'attribute') this.guard(n, () => this.lowerTfvar(n));
+    } else if (n.type === 'block') this.lowerTopBlock(n);
+  }
+
+  /**
+   * An error region can swallow the well-formed blocks after it (the heredoc scanner is easily confused by garbage).
+   * Re-parse from the next line that starts at column 0 with a top-level keyword, with everything before it blanked
+   * out so offsets stay those of the file, and lower the complete blocks found in the region. Bounded: garbage can be
+   * large.
+   */
+  private salvage(error: Node, tfvars: boolean): void {
+    let from = error.startIndex;
+    const end = error.endIndex;
+    for (; this.reparses < MAX_REPARSES; this.reparses++) {
+      const restart = this.nextLineStartingWithWord(from, end);
+      if (restart === undefined) return;
+      const blanked = this.text.slice(0, restart).replace(/[^\r\n]/g, ' ') + this.text.slice(restart);
+      const tree = parserFor('terraform').parse(blanked);
+      if (!tree) return;
+      try {
+        let nextError: Node | undefined;
+        for (const c of tree.rootNode.namedChildren) {
+          if (c.type === 'ERROR' && c.startIndex >= restart && c.startIndex < end) nextError ??= c;
+          if (c.type !== 'body') continue;
+          for (const n of c.namedChildren) {
+            if (n.startIndex < restart || n.startIndex >= end || n.hasError || this.lowered.has(n.startIndex)) continue;
+            this.collectCommentsAndErrors(n);
+            this.lowerTop(n, tfvars);
+          }
+        }
+        if (!nextError) return;
+        from = nextError.startIndex;
+      } finally {
+        tree.delete();
+      }
+    }
+  }
+
+  private nextLineStartingWithWord(from: number, end: number): number | undefined {
+    for (let line = this.index.position(from).line + 1; line < this.index.lineCount(); line++) {
+      const start = this.index.lineStart(line);
+      if (start >= end) return undefined;
+      let e = start;
+      while (/[A-Za-z_]/.test(this.text[e] ?? '')) e++;
+      if (e > start && this.text.slice(start, e) in TOP_LEVEL_LABELS) return start;
+    }
+    return undefined;
   }
 
   private guard(n: Node, fn: () => void): void {
@@ -168,8 +228,7 @@ class Lowerer {
           this.addError(this.describeError(n));
           descend = false;
         } else if (n.isMissing) this.addError(this.describeMissing(n));
-        if (descend && n.hasError && cursor.gotoFirstChild()) continue;
-        if (descend && !n.hasError && n.childCount > 0 && this.mayHoldComments(n) && cursor.gotoFirstChild()) continue;
+        if (descend && this.mayHoldComments(n) && cursor.gotoFirstChild()) continue;
         while (!cursor.gotoNextSibling()) {
           if (!cursor.gotoParent()) return;
         }
@@ -186,7 +245,11 @@ class Lowerer {
 
   private addComment(n: Node): void {
     const raw = n.text;
-    const text = raw.startsWith('#') ? raw.slice(1) : raw.startsWith('//') ? raw.slice(2) : raw.slice(2, raw.endsWith('*/') ? -2 : undefined);
+    const text = raw.startsWith('#')
+      ? raw.slice(1)
+      : raw.startsWith('//')
+        ? raw.slice(2)
+        : raw.slice(2, raw.endsWith('*/') ? -2 : undefined);
     const lineStart = this.index.lineStart(n.startPosition.row);
     const comment: Comment = { loc: this.locOf(n), text, trailing: this.text.slice(lineStart, n.startIndex).trim() !== '' };
     this.model.comments.push(comment);
@@ -205,7 +268,9 @@ class Lowerer {
     const token = n.type.endsWith('_end') || n.type.length <= 3 ? this.tokenOf(n) : n.type.replace(/_/g, ' ');
     // The closer's owner is its parent (block_end inside block) or grandparent (the `}` inside block_end).
     const owner = n.type === '}' || n.type === ']' ? parent?.parent : parent;
-    const opener = owner ? kids(owner).find((c) => c.type === 'block_start' || c.type === 'object_start' || c.type === 'tuple_start') : undefined;
+    const opener = owner
+      ? kids(owner).find((c) => c.type === 'block_start' || c.type === 'object_start' || c.type === 'tuple_start')
+      : undefined;
     if (what && opener) {
       return {
         loc: this.locOf(opener),
@@ -233,7 +298,10 @@ class Lowerer {
     }
     const opened = n.children.find((c) => c.type === 'quoted_template_start');
     if (opened && !n.children.some((c) => c.type === 'quoted_template_end' && c.startIndex > opened.startIndex)) {
-      return { loc: this.loc(opened.startIndex, opened.endIndex), message: `unterminated string starting at line ${opened.startPosition.row + 1}` };
+      return {
+        loc: this.loc(opened.startIndex, opened.endIndex),
+        message: `unterminated string starting at line ${opened.startPosition.row + 1}`,
+      };
     }
     const token = first && first.endIndex > first.startIndex ? first : n;
     const shown = this.text.slice(token.startIndex, Math.min(token.endIndex, token.startIndex + 30)).split(/\r?\n/)[0] ?? '';
@@ -275,7 +343,12 @@ class Lowerer {
           if (labels.length >= 1) {
             const props = this.blockObject(n, 0);
             const alias = props.props.find((p) => p.key === 'alias')?.value;
-            this.facts.providers.push({ name: labels[0]!.value, alias: alias?.kind === 'string' ? alias.value : undefined, loc: this.locOf(n), props });
+            this.facts.providers.push({
+              name: labels[0]!.value,
+              alias: alias?.kind === 'string' ? alias.value : undefined,
+              loc: this.locOf(n),
+              props,
+            });
           }
           break;
         case 'terraform':
@@ -291,20 +364,18 @@ class Lowerer {
     for (const l of lifted) this.lowerTopBlock(l);
   }
 
-  /** The block type and its labels (strings or identifiers), with the span of the last one. */
-  private blockHead(n: Node): { type: string; labels: { value: string; node: Node }[]; headEnd: number } | undefined {
+  /** The block type and its labels (strings or identifiers). */
+  private blockHead(n: Node): { type: string; labels: { value: string; node: Node }[] } | undefined {
     const parts = kids(n);
     const id = parts[0];
     if (id?.type !== 'identifier') return undefined;
     const labels: { value: string; node: Node }[] = [];
-    let headEnd = id.endIndex;
     for (const p of parts.slice(1)) {
       if (p.type === 'string_lit') labels.push({ value: this.stringLitValue(p), node: p });
       else if (p.type === 'identifier') labels.push({ value: p.text, node: p });
       else break;
-      headEnd = p.endIndex;
     }
-    return { type: id.text, labels, headEnd };
+    return { type: id.text, labels };
   }
 
   private bodyOf(block: Node): Node | undefined {
@@ -314,7 +385,7 @@ class Lowerer {
   private lowerResource(n: Node, kind: 'resource' | 'data', labels: { value: string; node: Node }[]): void {
     const [t, name] = labels as [{ value: string; node: Node }, { value: string; node: Node }];
     const obj = this.blockObject(n, 0);
-    const { props, options } = splitMeta(obj, kind === 'resource' || kind === 'data' ? RESOURCE_META : MODULE_META);
+    const { props, options } = splitMeta(obj, RESOURCE_META);
     const resource: Resource = {
       id: kind === 'data' ? `data.${t.value}.${name.value}` : `${t.value}.${name.value}`,
       kind,
@@ -388,7 +459,8 @@ class Lowerer {
     for (const b of this.bodyOf(n)?.namedChildren ?? []) {
       if (b.type !== 'block') continue;
       const head = this.blockHead(b);
-      if (head?.type === 'backend' && head.labels[0]) this.facts.backends.push({ type: head.labels[0].value, loc: this.locOf(b), props: this.blockObject(b, 1) });
+      if (head?.type === 'backend' && head.labels[0])
+        this.facts.backends.push({ type: head.labels[0].value, loc: this.locOf(b), props: this.blockObject(b, 1) });
       // Terraform Cloud replaces the backend: state lives remotely just the same.
       else if (head?.type === 'cloud') this.facts.backends.push({ type: 'cloud', loc: this.locOf(b), props: this.blockObject(b, 1) });
     }
@@ -422,7 +494,7 @@ class Lowerer {
     const props: Property[] = [];
     if (depth > MAX_DEPTH) return props;
     /** Blocks of one type gather into one property (a list when repeated), placed where the first one is. */
-    const groups = new Map<string, { prop: Property; items: Value[]; end: number }>();
+    const groups = new Map<string, { prop: Property; items: Value[]; end: number; dynamic: boolean }>();
     for (const c of body.namedChildren) {
       if (c.type === 'attribute') {
         try {
@@ -446,7 +518,7 @@ class Lowerer {
         const g = groups.get(key);
         if (!g) {
           const prop: Property = { key, keyAsWritten: key, keyLoc: this.locOf(keyNode), value, loc: this.locOf(c), block: true };
-          groups.set(key, { prop, items: [value], end: c.endIndex });
+          groups.set(key, { prop, items: [value], end: c.endIndex, dynamic: head.type === 'dynamic' });
           props.push(prop);
         } else {
           g.items.push(value);
@@ -459,15 +531,11 @@ class Lowerer {
     }
     // A single dynamic block still produces a list (its length is unknown).
     for (const g of groups.values()) {
-      if (g.items.length === 1 && g.prop.value.kind === 'object' && this.isDynamic(g.prop)) {
+      if (g.items.length === 1 && g.prop.value.kind === 'object' && g.dynamic) {
         g.prop.value = { kind: 'list', items: [g.prop.value], loc: g.prop.loc };
       }
     }
     return props;
-  }
-
-  private isDynamic(p: Property): boolean {
-    return this.text.startsWith('dynamic', p.loc.start);
   }
 
   private nestedBlock(
@@ -482,11 +550,15 @@ class Lowerer {
     // `dynamic "x" { for_each = ...  content { ... } }`: the content is the shape of each generated block.
     const inner = this.bodyOf(c)?.namedChildren ?? [];
     const iterator = inner.find((a) => a.type === 'attribute' && kids(a)[0]?.text === 'iterator');
-    const iterName = iterator ? this.text.slice(iterator.lastNamedChild!.startIndex, iterator.lastNamedChild!.endIndex).trim() : label.value;
+    const iterName = iterator
+      ? this.text.slice(iterator.lastNamedChild!.startIndex, iterator.lastNamedChild!.endIndex).trim()
+      : label.value;
     const content = inner.find((b) => b.type === 'block' && kids(b)[0]?.text === 'content');
     this.scope.push(iterName);
     try {
-      const value = content ? this.blockObject(content, depth + 1, recovering) : this.unknown(c, `dynamic "${label.value}" has no content block`);
+      const value = content
+        ? this.blockObject(content, depth + 1, recovering)
+        : this.unknown(c, `dynamic "${label.value}" has no content block`);
       return { key: label.value, keyNode: label.node, value };
     } finally {
       this.scope.pop();
@@ -506,7 +578,14 @@ class Lowerer {
     if (error) {
       const e = kids(error);
       const lost = e[0];
-      if (e.length === 2 && e[1]!.type === '=' && lost?.type === 'expression' && kids(lost).length === 1 && kids(lost)[0]!.type === 'variable_expr' && expr) {
+      if (
+        e.length === 2 &&
+        e[1]!.type === '=' &&
+        lost?.type === 'expression' &&
+        kids(lost).length === 1 &&
+        kids(lost)[0]!.type === 'variable_expr' &&
+        expr
+      ) {
         return [this.property(lost, lost.text, this.loc(lost.startIndex, expr.endIndex), this.expression(expr, depth))];
       }
       return [];
@@ -595,15 +674,16 @@ class Lowerer {
     }
   }
 
-  /** `-5` is a number; other operators are not evaluated. */
+  /** `-5` and `!true` are literals; other operators are not evaluated. */
   private operation(n: Node): Value {
     const op = namedKids(n)[0];
     if (op?.type === 'unary_operation') {
       const [sign, operand] = kids(op);
-      const num = operand?.type === 'literal_value' ? namedKids(operand)[0] : undefined;
-      if (sign?.type === '-' && num?.type === 'numeric_lit' && Number.isFinite(Number(num.text))) {
-        return { kind: 'number', value: -Number(num.text), loc: this.locOf(n) };
+      const lit = operand?.type === 'literal_value' ? namedKids(operand)[0] : undefined;
+      if (sign?.type === '-' && lit?.type === 'numeric_lit' && Number.isFinite(Number(lit.text))) {
+        return { kind: 'number', value: -Number(lit.text), loc: this.locOf(n) };
       }
+      if (sign?.type === '!' && lit?.type === 'bool_lit') return { kind: 'bool', value: lit.text !== 'true', loc: this.locOf(n) };
     }
     return this.unknown(n, 'arithmetic, comparison and logical operators are not evaluated');
   }
@@ -660,13 +740,13 @@ class Lowerer {
       atLineStart = p.text.endsWith('\n');
     }
     let min = Infinity;
-    const widths = starts.map(({ piece, at }, i) => {
+    const lastPiece = pieces[pieces.length - 1];
+    const widths = starts.map(({ piece, at }) => {
       let w = 0;
       while (piece.text[at + w] === ' ' || piece.text[at + w] === '\t') w++;
       const next = piece.text[at + w];
-      const endsPiece = at + w >= piece.text.length;
-      const blank = next === '\n' || (endsPiece && pieces.indexOf(piece) === pieces.length - 1);
-      if (!blank && !(endsPiece && i === starts.length - 1 && w === 0)) min = Math.min(min, w);
+      const blank = next === '\n' || next === '\r' || (next === undefined && piece === lastPiece);
+      if (!blank) min = Math.min(min, w);
       return w;
     });
     if (!Number.isFinite(min) || min === 0) return;
@@ -699,7 +779,14 @@ class Lowerer {
     return pieces;
   }
 
-  private pushText(pieces: Piece[], start: number, end: number, unescape: (s: string) => string, trimStart: boolean, trimEnd: boolean): void {
+  private pushText(
+    pieces: Piece[],
+    start: number,
+    end: number,
+    unescape: (s: string) => string,
+    trimStart: boolean,
+    trimEnd: boolean,
+  ): void {
     let text = unescape(this.text.slice(start, end));
     if (trimStart) text = text.trimStart();
     if (trimEnd) text = text.trimEnd();
@@ -708,7 +795,8 @@ class Lowerer {
 
   private templateValue(n: Node, pieces: Piece[]): Value {
     const loc = this.locOf(n);
-    if (pieces.every((p) => p.kind === 'text')) return { kind: 'string', value: pieces.map((p) => (p.kind === 'text' ? p.text : '')).join(''), loc };
+    if (pieces.every((p) => p.kind === 'text'))
+      return { kind: 'string', value: pieces.map((p) => (p.kind === 'text' ? p.text : '')).join(''), loc };
     const parts: Value[] = [];
     for (const p of pieces) {
       if (p.kind === 'value') parts.push(p.value);
@@ -735,7 +823,14 @@ class Lowerer {
       if (!k || !v) continue;
       const key = this.objectKey(k);
       if (key === undefined) return this.unknown(n, 'object keys computed from expressions are not evaluated');
-      props.push({ key, keyAsWritten: key, keyLoc: this.locOf(k), value: this.expression(v, depth + 1), loc: this.locOf(el), block: false });
+      props.push({
+        key,
+        keyAsWritten: key,
+        keyLoc: this.locOf(k),
+        value: this.expression(v, depth + 1),
+        loc: this.locOf(el),
+        block: false,
+      });
     }
     return { kind: 'object', props, loc: this.locOf(n) };
   }
@@ -790,7 +885,9 @@ class Lowerer {
         return ref({ kind: head === 'var' ? 'variable' : 'local', name, text });
       }
       case 'terraform':
-        return attrAt(0) === 'workspace' && path.length === 1 ? ref({ kind: 'stack', name: 'workspace', text }) : this.unknown(n, `${text} is not evaluated`);
+        return attrAt(0) === 'workspace' && path.length === 1
+          ? ref({ kind: 'stack', name: 'workspace', text })
+          : this.unknown(n, `${text} is not evaluated`);
       case 'path':
         return this.unknown(n, `${text} depends on the directory Terraform runs in`);
       case 'count':
@@ -860,7 +957,12 @@ function splitMeta(obj: ObjectValue, meta: Set<string>): { props: ObjectValue; o
         options.provider = p.value;
         break;
       case 'lifecycle': {
-        const lc = p.value.kind === 'object' ? p.value : p.value.kind === 'list' && p.value.items[0]?.kind === 'object' ? p.value.items[0] : undefined;
+        const lc =
+          p.value.kind === 'object'
+            ? p.value
+            : p.value.kind === 'list' && p.value.items[0]?.kind === 'object'
+              ? p.value.items[0]
+              : undefined;
         for (const q of lc?.props ?? []) {
           if (q.key === 'prevent_destroy') options.preventDestroy = q.value;
           else if (q.key === 'create_before_destroy') options.createBeforeDestroy = q.value;

@@ -1,0 +1,107 @@
+import * as path from 'node:path';
+import { evaluate } from '../../model/evaluate';
+import type { Program } from '../../model/program';
+import type { FileModel, Reference, TfNamed, TfVariable, Value } from '../../model/types';
+
+/** Variables whose value names the environment: a hint for profile inference. */
+const ENV_VARIABLES = new Set(['environment', 'env', 'stage']);
+
+const ORIGIN: Partial<Record<Reference['kind'], (ref: Reference) => string>> = {
+  resource: (r) => `${r.text} is known only after apply`,
+  data: (r) => `${r.text} is read from the provider during plan`,
+  module: (r) => `${r.text} is an output of module "${r.name}"`,
+  stack: (r) => `${r.text} is chosen when Terraform runs (terraform workspace select)`,
+  random: (r) => `${r.text} is generated at apply`,
+  account: (r) => `${r.text} comes from the AWS credentials in use`,
+};
+
+const base = (file: string): string => path.basename(file).toLowerCase();
+const isTfvars = (f: FileModel): boolean => base(f.path).endsWith('.tfvars');
+const isAutoLoaded = (f: FileModel): boolean => base(f.path) === 'terraform.tfvars' || base(f.path).endsWith('.auto.tfvars');
+
+/**
+ * A Terraform module: the `.tf` files of one directory plus its `.tfvars` files. Variables resolve like
+ * `terraform plan` without -var flags: terraform.tfvars, then *.auto.tfvars in lexical order (later wins),
+ * else the default. A variable that a -var-file (`prod.tfvars`) sets to something else stays unknown, since the
+ * deployed value depends on which file is passed.
+ */
+export function buildTerraformProgram(root: string, files: FileModel[]): Program {
+  const sources = files.filter((f) => !isTfvars(f));
+  const varFiles = files.filter(isTfvars);
+  const autoFiles = varFiles
+    .filter(isAutoLoaded)
+    .sort((a, b) =>
+      base(a.path) === 'terraform.tfvars' ? -1 : base(b.path) === 'terraform.tfvars' ? 1 : base(a.path) < base(b.path) ? -1 : 1,
+    );
+  const otherFiles = varFiles.filter((f) => !isAutoLoaded(f));
+
+  const variables = new Map<string, TfVariable>();
+  const locals = new Map<string, TfNamed>();
+  for (const f of sources) {
+    for (const v of f.terraform?.variables ?? []) if (!variables.has(v.name)) variables.set(v.name, v);
+    for (const l of f.terraform?.locals ?? []) if (!locals.has(l.name)) locals.set(l.name, l);
+  }
+  const assigned = new Map<string, TfNamed>();
+  for (const f of autoFiles) for (const a of f.terraform?.tfvars ?? []) assigned.set(a.name, a);
+
+  const key = (v: Value | undefined): string => {
+    const e = evaluate(v);
+    return e.state === 'known' ? JSON.stringify(e.value) : `?${e.state}`;
+  };
+  /** The -var-files that set the variable to a different value than the one resolved without them. */
+  const conflicts = (name: string, value: Value | undefined): string[] =>
+    otherFiles
+      .filter((f) => f.terraform?.tfvars?.some((a) => a.name === name && (!value || key(a.value) !== key(value))))
+      .map((f) => path.basename(f.path));
+
+  const variableValue = (name: string): Value | undefined => {
+    const decl = variables.get(name);
+    if (!decl) return undefined;
+    const value = assigned.get(name)?.value ?? decl.default;
+    return conflicts(name, value).length ? undefined : value;
+  };
+
+  const stackNames = new Set<string>();
+  const parts = path.resolve(root).split(path.sep).filter(Boolean);
+  if (parts.length) stackNames.add(parts[parts.length - 1]!);
+  if (parts.length > 1) stackNames.add(parts.slice(-2).join('/'));
+  for (const f of varFiles) {
+    const name = path.basename(f.path).replace(/(\.auto)?\.tfvars$/i, '');
+    if (name.toLowerCase() !== 'terraform') stackNames.add(name);
+    for (const a of f.terraform?.tfvars ?? []) if (ENV_VARIABLES.has(a.name)) addKnownString(stackNames, a.value);
+  }
+  for (const v of variables.values()) if (ENV_VARIABLES.has(v.name)) addKnownString(stackNames, v.default);
+
+  return {
+    kind: 'terraform-module',
+    root,
+    language: 'terraform',
+    files,
+    resources: sources.flatMap((f) => f.resources),
+    stackNames: [...stackNames],
+    stackConfig: {},
+    resolve(ref) {
+      if (ref.kind === 'variable') return variableValue(ref.name);
+      if (ref.kind === 'local') return locals.get(ref.name)?.value;
+      return undefined;
+    },
+    explainUnknown(ref) {
+      if (ref.kind === 'variable') {
+        const decl = variables.get(ref.name);
+        if (!decl) return `var.${ref.name} is not declared in this module`;
+        const value = assigned.get(ref.name)?.value ?? decl.default;
+        const differ = conflicts(ref.name, value);
+        if (differ.length) return `var.${ref.name} is set differently in ${differ.join(', ')} (passed with -var-file)`;
+        return `var.${ref.name} has no default and no tfvars value`;
+      }
+      if (ref.kind === 'local')
+        return locals.has(ref.name) ? `local.${ref.name} is not known` : `local.${ref.name} is not declared in this module`;
+      return ORIGIN[ref.kind]?.(ref) ?? `${ref.text} is not evaluated`;
+    },
+  };
+}
+
+function addKnownString(out: Set<string>, v: Value | undefined): void {
+  const e = evaluate(v);
+  if (e.state === 'known' && typeof e.value === 'string' && e.value) out.add(e.value);
+}
