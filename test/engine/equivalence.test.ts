@@ -12,6 +12,8 @@ const DIR = path.join(__dirname, '../fixtures/equivalence');
 /** Known values as they are; unknowns as the kind of reference they come from (config and var both count as input). */
 function shape(v: Value, program: Program): unknown {
   if (v.kind === 'object') return Object.fromEntries(v.props.map((p) => [p.key, shape(p.value, program)]));
+  // A Terraform block and a Pulumi list holding one object are the same thing (getProperty treats them alike).
+  if (v.kind === 'list' && v.items.length === 1 && v.items[0]!.kind === 'object') return shape(v.items[0]!, program);
   if (v.kind === 'list') return v.items.map((i) => shape(i, program));
   const e = evaluate(v, program);
   if (e.state === 'known') return e.value;
