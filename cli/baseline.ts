@@ -26,7 +26,7 @@ export function readBaseline(file: string): Baseline {
   try {
     data = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`cannot read baseline ${file}: ${(e as Error).message}`);
+    throw new Error(`cannot read baseline ${file}: ${(e as Error).message}`, { cause: e });
   }
   const b = data as Baseline;
   if (b?.tool !== 'faultline' || !Array.isArray(b.findings)) throw new Error(`${file} is not a Faultline baseline (write one with faultline baseline)`);

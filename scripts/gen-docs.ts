@@ -38,12 +38,12 @@ function write(file: string, content: string): void {
 for (const r of allRules) write(path.join(root, 'docs/rules', `${r.meta.id}.md`), rulePage(r.meta, examples(r.meta.id)).trimEnd() + '\n');
 
 const table = [
-  '| rule | severity | category | profiles | languages | quick fix |',
+  '| rule | severity | category | profiles | languages | what it finds |',
   '|---|---|---|---|---|---|',
   ...allRules.map((r) => {
     const m = r.meta;
-    const fix = /^(Set|Add|Append|Remove|Use|Build|Let)\b/.test(m.fix) ? 'yes' : '';
-    return `| [\`${m.id}\`](docs/rules/${m.id}.md) | ${m.severity} | ${m.category} | ${m.profiles === 'all' ? 'all' : m.profiles.join(', ')} | ${m.languages.map((l) => ({ terraform: 'tf', typescript: 'ts/js', python: 'py' })[l]).join(', ')} | ${fix} |`;
+    const langs = m.languages.map((l) => ({ terraform: 'tf', typescript: 'ts/js', python: 'py' })[l]).join(', ');
+    return `| [\`${m.id}\`](docs/rules/${m.id}.md) | ${m.severity} | ${m.category} | ${m.profiles === 'all' ? 'all' : m.profiles.join(', ')} | ${langs} | ${m.title} |`;
   }),
 ].join('\n');
 const readmePath = path.join(root, 'README.md');
