@@ -9,7 +9,7 @@ const out = path.join(root, 'out');
 fs.mkdirSync(out, { recursive: true });
 
 const entries = [
-  { in: 'cli/index.ts', out: 'cli', banner: '#!/usr/bin/env node' },
+  { in: 'cli/index.ts', out: 'cli' },
   { in: 'server/main.ts', out: 'server' },
   { in: 'client/extension.ts', out: 'extension', external: ['vscode'] },
   { in: 'bench/bench.ts', out: 'bench' },
@@ -30,9 +30,10 @@ await Promise.all(
       sourcemap: !production,
       minify: production,
       external: e.external ?? [],
+      // jsonc-parser's UMD build hides its requires from the bundler; its ESM build bundles cleanly.
+      mainFields: ['module', 'main'],
       // The ESM build of web-tree-sitter uses import.meta.url, which a CJS bundle does not have.
       alias: { 'web-tree-sitter': path.join(root, 'node_modules/web-tree-sitter/web-tree-sitter.cjs') },
-      banner: e.banner ? { js: e.banner } : undefined,
       logLevel: 'warning',
     }),
   ),

@@ -20,6 +20,9 @@ export interface Settings {
 
 export const DEFAULT_SETTINGS: Settings = { enable: true, profile: 'auto', run: 'onType', rules: {}, debounceMs: 150 };
 
+/** Parsed models of files not open in the editor kept for sibling analyses (least recently used go first). */
+const MAX_CACHED_MODELS = 500;
+
 /** The result of analysing one program: its findings grouped by file. */
 export interface ProgramResult {
   program: Program;
@@ -47,7 +50,9 @@ export class Analysis {
   close(file: string): void {
     this.open.delete(file);
     this.results.delete(file);
-    if (!fs.existsSync(file)) this.models.delete(file);
+    // A closed buffer's model goes too (the disk text is parsed again if a sibling needs it): opening and closing
+    // thousands of files must not keep thousands of models.
+    this.models.delete(file);
   }
 
   isOpen(file: string): boolean {
@@ -70,9 +75,21 @@ export class Analysis {
 
   parse = (file: string, text: string): FileModel => {
     const cached = this.models.get(file);
-    if (cached && cached.text === text) return cached.model;
+    if (cached && cached.text === text) {
+      // most recently used last, so the eviction below drops the coldest models
+      this.models.delete(file);
+      this.models.set(file, cached);
+      return cached.model;
+    }
     const model = parseSource(file, text);
+    this.models.delete(file);
     this.models.set(file, { text, model });
+    if (this.models.size > MAX_CACHED_MODELS) {
+      for (const f of this.models.keys()) {
+        if (this.models.size <= MAX_CACHED_MODELS) break;
+        if (!this.open.has(f) && f !== file) this.models.delete(f);
+      }
+    }
     return model;
   };
 

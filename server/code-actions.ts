@@ -43,7 +43,8 @@ export function codeActions(analysis: Analysis, params: CodeActionParams): CodeA
       if (off) actions.push({ title: `Turn ${finding.ruleId} off in faultline.json`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: off });
     }
   }
-  if (wants('source.fixAll.faultline') || (only?.includes(CodeActionKind.SourceFixAll) ?? false)) {
+  // Fix-all renders every safe fix of the file: only when asked for (on save), not for every lightbulb request.
+  if (only?.some((o) => o === CodeActionKind.Source || o === CodeActionKind.SourceFixAll || o === 'source.fixAll.faultline')) {
     const edits: TextEdit[] = [];
     for (const f of result.byFile.get(file) ?? []) {
       const safe = f.fixes?.find((x) => x.safe);

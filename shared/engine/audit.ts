@@ -42,6 +42,7 @@ export async function audit(paths: string[], opts: AuditOptions = {}): Promise<A
     result.files += r.files.length;
     result.findings.push(...r.findings);
     for (const [f, t] of Object.entries(r.texts)) result.texts.set(f, t);
+    if (r.skipped) result.skipped.push(...r.skipped);
   }
   sortFindings(result.findings);
   result.durationMs = performance.now() - t0;
@@ -120,9 +121,11 @@ function inWorkers(units: ProgramUnit[], opts: AuditOptions, jobs: number): Prom
       w.on('error', (e) => {
         if (results[current.i] === undefined) finish(stopped(current.u, 'internal-error', `analysis failed: ${e.message}`));
       });
-      w.on('exit', () => {
+      w.on('exit', (code) => {
         live--;
         clearTimeout(timer);
+        // A worker that died without a word (killed, process.exit in a dependency) still accounts for its unit.
+        if (results[current.i] === undefined) finish(stopped(current.u, 'internal-error', `analysis stopped: the worker exited with code ${code}`));
         if (queue.length) spawn();
         else if (live === 0) resolve(results);
       });

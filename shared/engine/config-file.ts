@@ -20,6 +20,9 @@ let validator: ReturnType<Ajv['compile']> | undefined;
 export function parseConfig(text: string, file: string): { config: FaultlineConfig | undefined; errors: ConfigError[] } {
   const lines = new LineIndex(text);
   const errors: ConfigError[] = [];
+  // The JSON tree parser and the schema validator recurse: refuse absurd nesting before they overflow the stack.
+  const deep = tooDeep(text);
+  if (deep !== undefined) return { config: undefined, errors: [{ loc: lines.loc(file, deep, deep + 1), message: `invalid configuration: nested more than ${MAX_DEPTH} levels deep` }] };
   const parseErrors: JsonParseError[] = [];
   const root = parseTree(text, parseErrors, { allowTrailingComma: false, disallowComments: true });
   for (const e of parseErrors.slice(0, 5)) {
@@ -50,6 +53,22 @@ export function parseConfig(text: string, file: string): { config: FaultlineConf
     }
   }
   return { config: errors.length ? sanitize(value) : (value as FaultlineConfig), errors };
+}
+
+const MAX_DEPTH = 64;
+
+/** The offset of the first bracket nested deeper than MAX_DEPTH (strings skipped), or undefined. */
+function tooDeep(text: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92 /* \ */) i++;
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > MAX_DEPTH) return i;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return undefined;
 }
 
 /** With errors, keep only the well-formed parts so the rest of the configuration still applies. */

@@ -2,7 +2,8 @@ import type { AnalyzeOptions } from './analyze';
 import { analyzeProgram } from './analyze';
 import { renderFix } from './fixes';
 import type { Finding } from './rule';
-import { loadProgram, readFromDisk, type ProgramUnit } from './workspace';
+import * as fs from 'node:fs';
+import { errorReason, loadProgram, type ProgramUnit, type Skipped } from './workspace';
 import type { FileModel, TextEdit } from '../model/types';
 
 /** A finding with its fixes rendered to text edits: plain data that crosses worker threads and goes to reports. */
@@ -15,11 +16,22 @@ export interface UnitReport {
   findings: ReportedFinding[];
   /** Texts of the files that have findings (code frames, fingerprints, fixes). */
   texts: Record<string, string>;
+  /** Files of the unit that could not be read (permission denied, deleted since discovery...), with the reason. */
+  skipped?: Skipped[];
 }
 
 /** Analyses one unit and renders its fixes; the per-unit work of `audit`, in a worker or in process. */
 export function analyzeUnit(unit: ProgramUnit, opts: AnalyzeOptions): UnitReport {
-  const program = loadProgram(unit, readFromDisk);
+  const skipped: Skipped[] = [];
+  const read = (file: string): string | undefined => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      skipped.push({ path: file, reason: `cannot be read: ${errorReason(e)}` });
+      return undefined;
+    }
+  };
+  const program = loadProgram(unit, read);
   const findings = analyzeProgram(program, opts);
   const models = new Map<string, FileModel>(program.files.map((f) => [f.path, f]));
   const texts: Record<string, string> = {};
@@ -34,5 +46,5 @@ export function analyzeUnit(unit: ProgramUnit, opts: AnalyzeOptions): UnitReport
       }),
     };
   });
-  return { files: program.files.map((f) => f.path), findings: reported, texts };
+  return { files: program.files.map((f) => f.path), findings: reported, texts, ...(skipped.length ? { skipped } : {}) };
 }

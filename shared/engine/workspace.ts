@@ -9,6 +9,15 @@ import { languageOf, parseSource } from './frontends';
 
 /** Folders never analysed: dependencies, provider caches, VCS data and virtualenvs. */
 const SKIP_DIRS = new Set(['node_modules', '.terraform', '.git', '.hg', '.svn', '.venv', 'venv', '__pycache__', '.tox', '.mypy_cache', '.pytest_cache', '.tools']);
+/** Why a skipped folder that may hold .tf/.ts/.py files is not analysed (listed in `skipped`); the others hold none. */
+const SKIP_REASONS: Record<string, string> = {
+  node_modules: 'dependency folder (node_modules) is not analysed',
+  '.terraform': 'Terraform provider and module cache (.terraform) is not analysed',
+  '.venv': 'Python virtual environment is not analysed',
+  venv: 'Python virtual environment is not analysed',
+  '.tox': 'tox environments are not analysed',
+  '.tools': 'tool folder (.tools) is not analysed',
+};
 
 export interface Skipped {
   path: string;
@@ -95,9 +104,21 @@ export function discoverFiles(paths: string[], opts: DiscoverOptions = {}): Disc
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       const p = path.join(dir, e.name);
-      if (e.isSymbolicLink()) continue; // never follow links: loops and escapes from the workspace
+      if (e.isSymbolicLink()) {
+        // Never follow links (loops and escapes from the workspace), but say so when one leads to something analysable.
+        if (!ignored(p, false, matchers)) symlink(p);
+        continue;
+      }
       if (e.isDirectory()) {
-        if (SKIP_DIRS.has(e.name) || isVirtualenv(p) || ignored(p, true, matchers)) continue;
+        if (ignored(p, true, matchers)) continue;
+        if (SKIP_DIRS.has(e.name)) {
+          if (SKIP_REASONS[e.name]) skipped.push({ path: p, reason: SKIP_REASONS[e.name]! });
+          continue;
+        }
+        if (isVirtualenv(p)) {
+          skipped.push({ path: p, reason: 'Python virtual environment is not analysed' });
+          continue;
+        }
         walk(p, matchers);
       } else if (e.isFile() && languageOf(e.name) && !ignored(p, false, matchers)) {
         try {
@@ -108,13 +129,30 @@ export function discoverFiles(paths: string[], opts: DiscoverOptions = {}): Disc
       }
     }
   }
+
+  function symlink(p: string): void {
+    let target: fs.Stats;
+    try {
+      target = fs.statSync(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP') skipped.push({ path: p, reason: 'symbolic link loop, not followed' });
+      else if (code === 'ENOENT') {
+        if (languageOf(p)) skipped.push({ path: p, reason: 'broken symbolic link' });
+      } else skipped.push({ path: p, reason: `symbolic link not followed: ${errorReason(e)}` });
+      return;
+    }
+    if (target.isDirectory()) skipped.push({ path: p, reason: 'symbolic link to a folder, not followed' });
+    else if (languageOf(p)) skipped.push({ path: p, reason: 'symbolic link to a file, not followed' });
+  }
 }
 
 function isVirtualenv(dir: string): boolean {
   return fs.existsSync(path.join(dir, 'pyvenv.cfg'));
 }
 
-function errorReason(e: unknown): string {
+/** A short reason for a file-system error (shown in `skipped`). */
+export function errorReason(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'ENOENT') return 'does not exist';

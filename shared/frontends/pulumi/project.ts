@@ -1,5 +1,11 @@
 import * as path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parse } from 'yaml';
+
+/**
+ * YAML of the workspace, parsed defensively: the duplicate-key check of the yaml package is quadratic in the keys of
+ * a map (20,000 config keys took 5 s), and alias expansion is capped (billion laughs).
+ */
+const parseYaml = (text: string): unknown => parse(text, { uniqueKeys: false, maxAliasCount: 100 });
 import type { Program } from '../../model/program';
 import type { FileModel, Language, Reference, Value } from '../../model/types';
 

@@ -1,0 +1,183 @@
+/**
+ * Fuzzing of the three frontends and the whole engine. The default suite runs a short, fixed-seed run (about 20 s);
+ * `npm run fuzz` runs thousands of cases (FAULTLINE_FUZZ=long, FAULTLINE_FUZZ_RUNS, FAULTLINE_FUZZ_SEED) and saves
+ * every counterexample to test/fixtures/regressions/, which the last test here replays forever after.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { analyzeProgram } from '../../shared/engine/analyze';
+import { loadConfigFile } from '../../shared/engine/config-file';
+import { initEngine } from '../../shared/engine/frontends';
+import { loadProgram } from '../../shared/engine/workspace';
+import {
+  applyMutations,
+  caseFile,
+  checkProgram,
+  checkText,
+  HOSTILE_YAML,
+  monsters,
+  mutatedCase,
+  mutation,
+  REGRESSIONS,
+  saveRegression,
+  seeds,
+  type MutatedCase,
+  type Seed,
+} from './harness';
+
+const LONG = process.env.FAULTLINE_FUZZ === 'long';
+const RUNS = Number(process.env.FAULTLINE_FUZZ_RUNS ?? (LONG ? 5000 : 300));
+const SEED = Number(process.env.FAULTLINE_FUZZ_SEED ?? 20261123);
+/** Per-file budget in ms for ordinary documents (under ~200 KB); the monsters get their own below. */
+const FILE_BUDGET_MS = Number(process.env.FAULTLINE_FUZZ_BUDGET_MS ?? 3000);
+/** Budget for pathological documents (10,000-deep nesting, 100,000-element lists, 1 MB lines, 10 MB files). */
+const MONSTER_BUDGET_MS = Number(process.env.FAULTLINE_FUZZ_MONSTER_BUDGET_MS ?? 15_000);
+
+const stats = { cases: 0, worstMs: 0, worst: '' };
+
+beforeAll(async () => {
+  await initEngine();
+});
+
+function describeCase(c: MutatedCase): string {
+  return `${c.seed.name}${c.ext ? ` as .${c.ext}` : ''} after ${c.mutations.map((m) => m.name).join(', ')}`;
+}
+
+describe('fuzzing the frontends and the engine', () => {
+  it('keeps every invariant on the unmutated seeds', () => {
+    const problems: string[] = [];
+    for (const s of seeds()) {
+      const r = checkText(path.join('/fuzz', s.name), s.text);
+      for (const v of r.violations) problems.push(`${s.name}: [${v.invariant}] ${v.detail}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it(
+    `keeps every invariant on ${RUNS} mutated programs (seed ${SEED})`,
+    () => {
+      const corpus = seeds();
+      const result = fc.check(
+        fc.property(mutatedCase(corpus), (c) => {
+          const text = applyMutations(c.seed.text, c.mutations);
+          const t0 = performance.now();
+          const r = checkText(caseFile(c), text);
+          const ms = performance.now() - t0;
+          stats.cases++;
+          if (ms > stats.worstMs) Object.assign(stats, { worstMs: ms, worst: `${describeCase(c)} (${text.length} chars)` });
+          if (r.violations.length) throw new Error(r.violations.map((v) => `[${v.invariant}] ${v.detail}`).join('\n'));
+          if (ms > FILE_BUDGET_MS)
+            throw new Error(`[per-file-budget] took ${Math.round(ms)} ms (budget ${FILE_BUDGET_MS} ms) on ${text.length} chars`);
+        }),
+        { seed: SEED, numRuns: RUNS, endOnFailure: !LONG, verbose: 0 },
+      );
+      if (result.failed) {
+        const c = result.counterexample![0];
+        const text = applyMutations(c.seed.text, c.mutations);
+        let saved = '';
+        if (LONG || process.env.FAULTLINE_FUZZ_SAVE) {
+          const ext = path.extname(caseFile(c));
+          const hash = (Array.from(text).reduce((h, ch) => (h * 31 + ch.codePointAt(0)!) >>> 0, 7) >>> 0).toString(16);
+          saved = `\nsaved as ${saveRegression(`fuzz-${hash}${ext}`, text)}`;
+        }
+        throw new Error(
+          `fuzz case failed after ${result.numRuns} runs (seed ${SEED}, path ${result.counterexamplePath}):\n${describeCase(c)}\n${String(result.errorInstance)}${saved}`,
+        );
+      }
+      if (LONG) console.log(`fuzz: ${stats.cases} cases, worst ${Math.round(stats.worstMs)} ms on ${stats.worst}`);
+    },
+    LONG ? 3_600_000 : 60_000,
+  );
+
+  it(
+    `keeps every invariant on ${Math.ceil(RUNS / 5)} mutated multi-file programs (modules, projects with stack files)`,
+    () => {
+      const corpus = seeds();
+      const tf = corpus.filter((c) => /\.tf$/.test(c.name));
+      const pulumi = corpus.filter((c) => /\.(ts|js|py)$/.test(c.name));
+      const file = (seed: Seed, i: number): string => `f${i}-${seed.name}`;
+      fc.assert(
+        fc.property(
+          fc.boolean(),
+          fc.array(
+            fc.record({ tfSeed: fc.constantFrom(...tf), pSeed: fc.constantFrom(...pulumi), ms: fc.array(mutation, { maxLength: 3 }) }),
+            { minLength: 1, maxLength: 3 },
+          ),
+          fc.constantFrom(...HOSTILE_YAML),
+          fc.dictionary(fc.constantFrom('dev', 'prod', 'pr-1', 'x'.repeat(300), 'ü'), fc.constantFrom(...HOSTILE_YAML), { maxKeys: 3 }),
+          (isTf, parts, projectYaml, stacks) => {
+            const root = isTf ? '/fuzz/module' : '/fuzz/project';
+            const files = parts.map((p, i) => {
+              const seed = isTf ? p.tfSeed : p.pSeed;
+              return { file: path.join(root, file(seed, i)), text: applyMutations(seed.text, p.ms) };
+            });
+            const t0 = performance.now();
+            const v = checkProgram(root, files, isTf ? undefined : { projectYaml, stacks });
+            const ms = performance.now() - t0;
+            if (v.length) throw new Error(v.map((x) => `[${x.invariant}] ${x.detail.slice(0, 800)}`).join('\n'));
+            if (ms > FILE_BUDGET_MS * files.length)
+              throw new Error(`[per-file-budget] took ${Math.round(ms)} ms for ${files.length} files`);
+          },
+        ),
+        { seed: SEED + 1, numRuns: Math.ceil(RUNS / 5), endOnFailure: true },
+      );
+    },
+    LONG ? 3_600_000 : 60_000,
+  );
+
+  for (const m of monsters()) {
+    it.skipIf(!m.short && !LONG)(
+      `survives ${m.name} within ${MONSTER_BUDGET_MS} ms`,
+      () => {
+        const text = m.text();
+        const t0 = performance.now();
+        const r = checkText(path.join('/fuzz', m.name), text, { fixes: text.length < 2_000_000 });
+        const ms = performance.now() - t0;
+        expect(r.violations.map((v) => `[${v.invariant}] ${v.detail.slice(0, 500)}`)).toEqual([]);
+        expect(ms).toBeLessThan(MONSTER_BUDGET_MS);
+      },
+      MONSTER_BUDGET_MS * 4,
+    );
+  }
+
+  it('replays every regression fixture', () => {
+    const files = fs.existsSync(REGRESSIONS)
+      ? fs
+          .readdirSync(REGRESSIONS, { withFileTypes: true })
+          .filter((f) => f.isFile() && !f.name.endsWith('.md'))
+          .map((f) => f.name)
+      : [];
+    const problems: string[] = [];
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(REGRESSIONS, f), 'utf8');
+      const t0 = performance.now();
+      const r = checkText(path.join('/fuzz/regressions', f), text);
+      const ms = performance.now() - t0;
+      for (const v of r.violations) problems.push(`${f}: [${v.invariant}] ${v.detail.slice(0, 500)}`);
+      if (ms > MONSTER_BUDGET_MS) problems.push(`${f}: took ${Math.round(ms)} ms`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('regression: a stack file with 20,000 config keys is read in linear time', () => {
+    const dir = path.join(REGRESSIONS, 'stack-20k-config-keys');
+    const t0 = performance.now();
+    const program = loadProgram({ kind: 'pulumi-project', root: dir, files: [path.join(dir, 'index.ts')] });
+    const findings = analyzeProgram(program, { today: '2026-11-23' });
+    const ms = performance.now() - t0;
+    expect(Object.keys(program.stackConfig.dev ?? {}).length).toBe(20_000);
+    expect(findings.filter((f) => f.ruleId === 'internal-error')).toEqual([]);
+    expect(ms).toBeLessThan(3000); // 5 s with the quadratic duplicate-key check
+  });
+
+  it('regression: a faultline.json nested 100,000 levels deep is refused with a located error, not a stack overflow', () => {
+    const file = path.join(REGRESSIONS, 'config-deep-nesting', 'faultline.json');
+    const { config, errors } = loadConfigFile(file);
+    expect(config).toBeUndefined();
+    expect(errors.map((e) => `${e.loc.range.start.line}:${e.loc.range.start.character} ${e.message}`)).toEqual([
+      '0:75 invalid configuration: nested more than 64 levels deep',
+    ]);
+  });
+});
