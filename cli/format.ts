@@ -3,7 +3,8 @@ import { LineIndex } from '../shared/model/text';
 import type { Severity } from '../shared/engine/rule';
 import type { AuditResult, ReportedFinding } from '../shared/engine/audit';
 
-export const VERSION = '0.1.0';
+export { VERSION } from '../shared/engine/version';
+import { VERSION } from '../shared/engine/version';
 
 const rel = (f: string): string => path.relative(process.cwd(), f) || f;
 const pos = (p: { line: number; character: number }): { line: number; column: number } => ({ line: p.line + 1, column: p.character + 1 });

@@ -12,7 +12,7 @@ import { rulePage } from '../shared/rules/docs';
 import { toJson, toText, VERSION } from './format';
 import { makeBaseline, newFindings, readBaseline } from './baseline';
 import { diffOf, planFixes, writeFixes } from './fix';
-import { toSarif } from './sarif';
+import { toSarif } from '../shared/engine/sarif';
 import { progressBar } from './progress';
 import { inspectJson } from './inspect';
 

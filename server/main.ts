@@ -19,6 +19,9 @@ import { codeActions } from './code-actions';
 import { toDiagnostic, toPath, toUri, lspRange } from './convert';
 import { hover } from './hover';
 import { auditWorkspace, type AuditSummary } from './audit';
+import { audit } from '../shared/engine/audit';
+import { toSarif } from '../shared/engine/sarif';
+import { VERSION } from '../shared/engine/version';
 
 /**
  * The Faultline language server. Runs over IPC for our VS Code client and over stdio (`node out/server.js --stdio`)
@@ -63,7 +66,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         executeCommandProvider: { commands: ['faultline.auditWorkspace', 'faultline.report', 'faultline.sarif'] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
-      serverInfo: { name: 'faultline', version: '0.1.0' },
+      serverInfo: { name: 'faultline', version: VERSION },
     };
   });
 
@@ -185,6 +188,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         return lastAudit;
       }
       if (p.command === 'faultline.report') return lastAudit ?? null;
+      if (p.command === 'faultline.sarif') {
+        const folders = (p.arguments?.[0] as string[] | undefined) ?? analysis.roots;
+        const result = await audit(folders, { jobs: 1, config: analysis.config(path.join(folders[0] ?? '.', CONFIG_FILE)).config, profile: analysis.settings.profile });
+        return toSarif(result, folders[0]);
+      }
       throw new Error(`unknown command ${p.command}`);
     }, null),
   );

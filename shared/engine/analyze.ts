@@ -36,6 +36,7 @@ export function analyzeProgram(program: Program, opts: AnalyzeOptions = {}): Fin
   const byType = new Map<string, Resource[]>();
   for (const r of program.resources) byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
   const metaById = new Map(rules.map((r) => [r.meta.id, r.meta]));
+  const today = opts.today ?? new Date().toISOString().slice(0, 10);
 
   const emit = (rule: Rule, rep: Report): void => {
     findings.push({
@@ -65,6 +66,7 @@ export function analyzeProgram(program: Program, opts: AnalyzeOptions = {}): Fin
       report: (rep) => emit(rule, rep),
       evaluate: (v) => evaluate(v, program),
       resourcesOf: (...types) => types.flatMap((t) => byType.get(t) ?? []),
+      today,
     };
     const targets = rule.resourceTypes ? rule.resourceTypes.flatMap((t) => byType.get(t) ?? []) : program.resources;
     if (rule.resource) {
@@ -101,7 +103,6 @@ export function analyzeProgram(program: Program, opts: AnalyzeOptions = {}): Fin
     for (const e of f.internalErrors ?? []) internal(e.message, e.loc ?? fileStart(f));
   }
 
-  const today = opts.today ?? new Date().toISOString().slice(0, 10);
   const out: Finding[] = [];
   const byFile = new Map<string, Suppression[]>();
   for (const f of program.files) byFile.set(f.path, parseSuppressions(f, rules));

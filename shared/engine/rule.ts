@@ -87,6 +87,8 @@ export interface RuleContext {
   evaluate(v: Value | undefined): Evaluated;
   /** Resources of the given canonical types. */
   resourcesOf(...types: string[]): Resource[];
+  /** Today's date as YYYY-MM-DD (dated facts such as runtime deprecations); tests pin it. */
+  today: string;
 }
 
 /** The parts of faultline.json rules read. */

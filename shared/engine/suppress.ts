@@ -1,4 +1,4 @@
-import type { Comment, FileModel, Loc, Resource } from '../model/types';
+import type { Comment, FileModel, Loc, Property } from '../model/types';
 import type { Finding, Rule } from './rule';
 
 /** A parsed suppression comment. */
@@ -22,14 +22,28 @@ const CHECKOV = /checkov:skip=([A-Z0-9_]+)/g;
 const TFSEC = /(tfsec|trivy):ignore:([A-Za-z0-9-]+)/g;
 
 /**
- * Finds the suppressions in a file's comments. A comment alone on its line covers the next statement: the resource
- * that starts on the next code line (all of its lines), else that line.
+ * Finds the suppressions in a file's comments. A comment alone on its line covers the next statement: the resource,
+ * block or property that starts on the next code line (all of its lines), else that line.
  */
 export function parseSuppressions(file: FileModel, rules: Rule[]): Suppression[] {
   const out: Suppression[] = [];
   const byEquivalent = equivalentIndex(rules);
-  const resourcesByLine = new Map<number, Resource>();
-  for (const r of file.resources) resourcesByLine.set(r.loc.range.start.line, r);
+  // The last line of the statement starting on each line: resources, and properties or blocks at any depth.
+  const statementEnd = new Map<number, number>();
+  const addProps = (props: Property[], depth: number): void => {
+    if (depth > 50) return;
+    for (const p of props) {
+      const line = p.loc.range.start.line;
+      if (!statementEnd.has(line)) statementEnd.set(line, p.loc.range.end.line);
+      const v = p.value;
+      if (v.kind === 'object') addProps(v.props, depth + 1);
+      else if (v.kind === 'list') for (const i of v.items) if (i.kind === 'object') addProps(i.props, depth + 1);
+    }
+  };
+  for (const r of file.resources) {
+    statementEnd.set(r.loc.range.start.line, r.loc.range.end.line);
+    addProps(r.props.props, 0);
+  }
   const codeLines = nextCodeLineFinder(file);
   for (const c of file.comments) {
     const own = OWN.exec(c.text);
@@ -51,9 +65,8 @@ export function parseSuppressions(file: FileModel, rules: Rule[]): Suppression[]
     let toLine = c.loc.range.end.line;
     if (!c.trailing && scope === 'line') {
       const next = codeLines(c.loc.range.end.line + 1);
-      const res = resourcesByLine.get(next);
       fromLine = next;
-      toLine = res ? res.loc.range.end.line : next;
+      toLine = statementEnd.get(next) ?? next;
     }
     out.push({ ruleIds: ids, scope, fromLine, toLine, expires, reason, loc: c.loc, own: !!own, used: false });
   }

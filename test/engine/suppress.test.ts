@@ -60,3 +60,12 @@ describe('suppression comments', () => {
     expect(ids(py, '/ws/prod/__main__.py')).toEqual([]);
   });
 });
+
+describe('suppression of a multi-line block or property', () => {
+  it('a comment above a nested block covers the whole block', () => {
+    const tf = `resource "aws_security_group" "web" {\n  # faultline:ignore:sg-ingress-open-to-world -- public entry point\n  ingress {\n    from_port   = 443\n    to_port     = 443\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n`;
+    expect(ids(tf)).toEqual([]);
+    const py = `import pulumi_aws as aws\n\nsg = aws.ec2.SecurityGroup(\n    "web",\n    # faultline:ignore:sg-ingress-open-to-world -- public entry point\n    ingress=[\n        aws.ec2.SecurityGroupIngressArgs(protocol="tcp", from_port=443, to_port=443, cidr_blocks=["0.0.0.0/0"]),\n    ],\n)\n`;
+    expect(ids(py, '/ws/prod/__main__.py')).toEqual([]);
+  });
+});

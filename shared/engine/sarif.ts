@@ -1,12 +1,12 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { AuditResult } from '../shared/engine/audit';
-import { fingerprints } from '../shared/engine/fingerprint';
-import type { RuleMeta, Severity } from '../shared/engine/rule';
-import type { Loc, TextEdit } from '../shared/model/types';
-import { allRules } from '../shared/rules';
-import { ruleUrl } from '../shared/rules/docs';
-import { VERSION } from './format';
+import type { AuditResult } from './audit';
+import { fingerprints } from './fingerprint';
+import type { RuleMeta, Severity } from './rule';
+import type { Loc, TextEdit } from '../model/types';
+import { allRules } from '../rules';
+import { ruleUrl } from '../rules/docs';
+import { VERSION } from './version';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note' };
 /** GitHub code scanning reads `security-severity` (0-10) to rank security alerts. */
@@ -29,7 +29,7 @@ function descriptor(m: RuleMeta): unknown {
     helpUri: ruleUrl(m.id),
     defaultConfiguration: { level: LEVEL[m.severity] },
     properties: {
-      tags: [m.category, ...(m.category === 'security' ? ['security'] : []), 'iac', ...m.languages],
+      tags: [m.category, 'iac', ...m.languages],
       precision: 'high',
       'security-severity': SECURITY_SEVERITY[m.severity],
       profiles: m.profiles,

@@ -1,0 +1,6 @@
+aws_region    = "us-west-1"
+environment   = "production"
+project       = "webapp"
+instance_type = "t3.small"
+domain_name   = "shop.acme-retail.io"
+alarm_email   = "web-oncall@acme-retail.io"
