@@ -1,4 +1,4 @@
-import { asList, evalNumber, evalString, getProperty } from '../../model/evaluate';
+import { asList, evalBool, evalNumber, evalString, getProperty, walkValues } from '../../model/evaluate';
 import type { ObjectValue, Resource, Value } from '../../model/types';
 import { ALL_LANGUAGES, defineRule, type RuleContext, type Severity } from '../../engine/rule';
 import { describe } from '../util';
@@ -35,18 +35,32 @@ function openings(rule: ObjectValue | Resource, ctx: RuleContext): Opening[] {
   return out;
 }
 
-function severityOf(o: Opening): { severity: Severity; ports: string } {
+function severityOf(o: Opening, behindPublicLbOnly: boolean): { severity: Severity; ports: string } {
   if (o.allPorts || (o.from === 0 && (o.to === 0 || o.to === 65535))) return { severity: 'critical', ports: 'all ports' };
   if (o.from === undefined || o.to === undefined) return { severity: 'medium', ports: 'ports Faultline cannot evaluate' };
   const ports = o.from === o.to ? `port ${o.from}` : `ports ${o.from}-${o.to}`;
   const hit = SENSITIVE_PORTS.filter((p) => p >= o.from! && p <= o.to!);
   if (hit.length) return { severity: 'critical', ports: `${ports} (${hit.length === 1 ? 'an administration or database port' : `administration and database ports ${hit.join(', ')}`})` };
   const webOnly = [80, 443].includes(o.from) && o.from === o.to;
-  return { severity: webOnly ? 'low' : 'medium', ports };
+  return { severity: webOnly && behindPublicLbOnly ? 'low' : 'medium', ports };
 }
 
-function report(ctx: RuleContext, r: Resource, o: Opening, where: string): void {
-  const { severity, ports } = severityOf(o);
+const LOAD_BALANCERS = new Set(['aws_lb', 'aws_alb', 'aws_elb']);
+
+/**
+ * True when the security group is attached only to internet-facing load balancers: web ports open to the world are
+ * then the point of the group. A group also used by instances or tasks (or whose users are unknown) is not.
+ */
+function onlyPublicLoadBalancers(sg: Resource, ctx: RuleContext): boolean {
+  const name = sg.symbol ?? sg.logicalName;
+  const users = ctx.program.resources.filter(
+    (r) => r !== sg && [...walkValues(r.props)].some((v) => v.kind === 'ref' && v.ref.kind === 'resource' && v.ref.resourceType === 'aws_security_group' && v.ref.name === name),
+  );
+  return users.length > 0 && users.every((u) => LOAD_BALANCERS.has(u.type) && evalBool(getProperty(u, 'internal')?.value, ctx.program) !== true);
+}
+
+function report(ctx: RuleContext, r: Resource, o: Opening, where: string, group: Resource | undefined): void {
+  const { severity, ports } = severityOf(o, !!group && onlyPublicLoadBalancers(group, ctx));
   ctx.report({
     resource: r,
     loc: o.cidrValue.loc,
@@ -78,11 +92,16 @@ export default defineRule({
     if (r.type === 'aws_security_group') {
       for (const item of asList(getProperty(r, 'ingress')?.value, ctx.program) ?? []) {
         if (item.kind !== 'object') continue;
-        for (const o of openings(item, ctx)) report(ctx, r, o, 'an ingress rule');
+        for (const o of openings(item, ctx)) report(ctx, r, o, 'an ingress rule', r);
       }
       return;
     }
     if (r.type === 'aws_security_group_rule' && evalString(getProperty(r, 'type')?.value, ctx.program) !== 'ingress') return;
-    for (const o of openings(r, ctx)) report(ctx, r, o, 'the rule');
+    const target = getProperty(r, 'security_group_id')?.value;
+    const group =
+      target?.kind === 'ref' && target.ref.kind === 'resource'
+        ? ctx.resourcesOf('aws_security_group').find((g) => (g.symbol ?? g.logicalName) === target.ref.name)
+        : undefined;
+    for (const o of openings(r, ctx)) report(ctx, r, o, 'the rule', group);
   },
 });
