@@ -45,7 +45,11 @@ export function seeds(): Seed[] {
   const out: Seed[] = walk(FIXTURES)
     .filter((f) => !f.startsWith(REGRESSIONS + path.sep))
     .map((f) => ({ name: path.relative(FIXTURES, f).split(path.sep).join('__'), text: fs.readFileSync(f, 'utf8') }));
-  for (const f of walk(path.join(ROOT, 'examples'))) out.push({ name: 'examples__' + path.relative(path.join(ROOT, 'examples'), f).split(path.sep).join('__'), text: fs.readFileSync(f, 'utf8') });
+  for (const f of walk(path.join(ROOT, 'examples')))
+    out.push({
+      name: 'examples__' + path.relative(path.join(ROOT, 'examples'), f).split(path.sep).join('__'),
+      text: fs.readFileSync(f, 'utf8'),
+    });
   for (const lang of Object.keys(EXT) as BenchLanguage[]) out.push({ name: `generated.${EXT[lang]}`, text: generateProgram(lang, 120, 1) });
   return out;
 }
