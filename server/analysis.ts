@@ -20,6 +20,9 @@ export interface Settings {
 
 export const DEFAULT_SETTINGS: Settings = { enable: true, profile: 'auto', run: 'onType', rules: {}, debounceMs: 150 };
 
+/** Documents larger than this are not analysed while typing (the CLI skips files over 5 MB too). */
+const MAX_DOCUMENT_CHARS = 5 * 1024 * 1024;
+
 /** Parsed models of files not open in the editor kept for sibling analyses (least recently used go first). */
 const MAX_CACHED_MODELS = 500;
 
@@ -140,13 +143,14 @@ export class Analysis {
     const unit = this.unitOf(file);
     if (!unit) return undefined;
     const text = this.read(file);
+    if (text !== undefined && text.length > MAX_DOCUMENT_CHARS) return this.tooLarge(file, unit, text.length);
     // Cheap bail-out: a script that never mentions Pulumi is not a Pulumi program.
     if (unit.kind !== 'terraform-module' && text !== undefined && !text.includes('pulumi')) {
       const empty: ProgramResult = { program: loadProgram({ ...unit, files: [] }, this.read, this.parse), findings: [], byFile: new Map([[file, []]]) };
       this.results.set(file, empty);
       return empty;
     }
-    const program = loadProgram(unit, this.read, this.parse);
+    const program = loadProgram({ ...unit, files: unit.files.filter((f) => f === file || (this.read(f)?.length ?? 0) <= MAX_DOCUMENT_CHARS) }, this.read, this.parse);
     const { config } = this.config(file);
     const merged: FaultlineConfig = { ...config, rules: { ...config?.rules, ...this.settings.rules } };
     const profile = this.settings.profile !== 'auto' ? this.settings.profile : config?.profile;
@@ -155,6 +159,20 @@ export class Analysis {
     for (const f of findings) byFile.get(f.loc.file)?.push(f);
     const result: ProgramResult = { program, findings, byFile };
     for (const f of program.files) if (this.open.has(f.path)) this.results.set(f.path, result);
+    this.results.set(file, result);
+    return result;
+  }
+
+  /** One information diagnostic instead of an analysis that could stall the editor. */
+  private tooLarge(file: string, unit: ProgramUnit, chars: number): ProgramResult {
+    const zero = { line: 0, character: 0 };
+    const finding: Finding = {
+      ruleId: 'analysis-timeout',
+      severity: 'low',
+      message: `this file has ${(chars / 1024 / 1024).toFixed(1)} MB of text; Faultline analyses files up to 5 MB`,
+      loc: { file, start: 0, end: 0, range: { start: zero, end: zero } },
+    };
+    const result: ProgramResult = { program: loadProgram({ ...unit, files: [] }, this.read, this.parse), findings: [finding], byFile: new Map([[file, [finding]]]) };
     this.results.set(file, result);
     return result;
   }

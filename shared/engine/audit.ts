@@ -28,6 +28,16 @@ export interface AuditResult {
 }
 
 const WORKER = path.join(__dirname, 'worker.js');
+/** Files above this size are analysed in a worker with a time budget even in small audits. */
+const GUARD_BYTES = 256 * 1024;
+
+function sizeOf(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
 
 /** Analyses every IaC file under `paths`: the engine behind `faultline audit`. */
 export async function audit(paths: string[], opts: AuditOptions = {}): Promise<AuditResult> {
@@ -36,8 +46,11 @@ export async function audit(paths: string[], opts: AuditOptions = {}): Promise<A
   const units = groupPrograms(files);
   const wanted = opts.jobs ?? Math.min(os.availableParallelism?.() ?? os.cpus().length, Math.ceil(files.length / 50));
   const jobs = Math.max(1, Math.min(wanted, units.length));
-  const reports = jobs > 1 && fs.existsSync(WORKER) ? await inWorkers(units, opts, jobs) : await inProcess(units, opts);
-  const result: AuditResult = { files: 0, findings: [], texts: new Map(), skipped, durationMs: 0, jobs: jobs > 1 && fs.existsSync(WORKER) ? jobs : 1 };
+  // Only a worker can be stopped when a file takes too long: use one whenever a file is large enough to be a risk.
+  const guarded = files.some((f) => sizeOf(f) > GUARD_BYTES);
+  const pooled = (jobs > 1 || guarded) && fs.existsSync(WORKER);
+  const reports = pooled ? await inWorkers(units, opts, jobs) : await inProcess(units, opts);
+  const result: AuditResult = { files: 0, findings: [], texts: new Map(), skipped, durationMs: 0, jobs: pooled ? jobs : 1 };
   for (const r of reports) {
     result.files += r.files.length;
     result.findings.push(...r.findings);
