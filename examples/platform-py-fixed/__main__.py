@@ -190,7 +190,7 @@ database = aws.rds.Instance(
     "platform-db",
     identifier=f"{name}-db",
     engine="postgres",
-    engine_version="16.4",
+    engine_version="16.9",
     instance_class=settings["db_class"],
     allocated_storage=50,
     max_allocated_storage=500,

@@ -650,7 +650,7 @@ resource "aws_db_subnet_group" "main" {
 resource "aws_db_instance" "main" {
   identifier             = "${local.name_prefix}-db"
   engine                 = "postgres"
-  engine_version         = "16.4"
+  engine_version         = "16.9"
   instance_class         = "db.t3.medium"
   allocated_storage      = 100
   storage_type           = "gp3"

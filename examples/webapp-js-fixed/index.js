@@ -244,7 +244,7 @@ new aws.iam.RolePolicyAttachment('rds-monitoring', {
 
 // ---------------------------------------------------------------- database
 
-const dbEngineVersion = '8.0.39';
+const dbEngineVersion = '8.0.43';
 const dbFamily = `mysql${dbEngineVersion.split('.').slice(0, 2).join('.')}`;
 
 const dbSubnetGroup = new aws.rds.SubnetGroup('db-subnets', {

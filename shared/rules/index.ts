@@ -4,6 +4,14 @@ import configInvalid from './analyser/config-invalid';
 import internalError from './analyser/internal-error';
 import parseError from './analyser/parse-error';
 import suppressionUnused from './analyser/suppression-unused';
+import rdsEngineVersionUnknown from './deployability/rds-engine-version-unknown';
+import rdsParameterGroupFamilyMismatch from './deployability/rds-parameter-group-family-mismatch';
+import rdsInstanceClassInvalid from './deployability/rds-instance-class-invalid';
+import ecsFargateCpuMemoryInvalid from './deployability/ecs-fargate-cpu-memory-invalid';
+import logRetentionInvalid from './deployability/log-retention-invalid';
+import vpcFlowLogIntervalInvalid from './deployability/vpc-flow-log-interval-invalid';
+import lambdaRuntimeDeprecated from './deployability/lambda-runtime-deprecated';
+import lambdaReservedEnvVar from './deployability/lambda-reserved-env-var';
 import hardcodedUniqueName from './naming/hardcoded-unique-name';
 import logRetentionMissing from './operations/log-retention-missing';
 import pulumiOutputInString from './pulumi/pulumi-output-in-string';
@@ -31,6 +39,14 @@ import rdsStorageAutoscalingDisabled from './operations/rds-storage-autoscaling-
 
 /** Every rule, in catalogue order. */
 export const allRules: Rule[] = [
+  rdsEngineVersionUnknown,
+  rdsParameterGroupFamilyMismatch,
+  rdsInstanceClassInvalid,
+  ecsFargateCpuMemoryInvalid,
+  logRetentionInvalid,
+  vpcFlowLogIntervalInvalid,
+  lambdaRuntimeDeprecated,
+  lambdaReservedEnvVar,
   hardcodedUniqueName,
   sgIngressOpenToWorld,
   iamBroadManagedPolicy,

@@ -113,7 +113,7 @@ export class DatabaseStack extends pulumi.ComponentResource {
         clusterIdentifier: `financial-aurora-${suffix}`,
         engine: 'aurora-postgresql',
         engineMode: 'provisioned',
-        engineVersion: '15.8',
+        engineVersion: '15.13',
         databaseName: 'financial',
         masterUsername: 'dbadmin',
         manageMasterUserPassword: true,
