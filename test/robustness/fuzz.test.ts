@@ -31,7 +31,7 @@ const LONG = process.env.FAULTLINE_FUZZ === 'long';
 const RUNS = Number(process.env.FAULTLINE_FUZZ_RUNS ?? (LONG ? 5000 : 300));
 const SEED = Number(process.env.FAULTLINE_FUZZ_SEED ?? 20261123);
 /** Per-file budget in ms for ordinary documents (under ~200 KB); the monsters get their own below. */
-const FILE_BUDGET_MS = Number(process.env.FAULTLINE_FUZZ_BUDGET_MS ?? 3000);
+const FILE_BUDGET_MS = Number(process.env.FAULTLINE_FUZZ_BUDGET_MS ?? 10_000);
 /** Budget for pathological documents (10,000-deep nesting, 100,000-element lists, 1 MB lines, 10 MB files). */
 const MONSTER_BUDGET_MS = Number(process.env.FAULTLINE_FUZZ_MONSTER_BUDGET_MS ?? 15_000);
 
@@ -169,7 +169,7 @@ describe('fuzzing the frontends and the engine', () => {
     const ms = performance.now() - t0;
     expect(Object.keys(program.stackConfig.dev ?? {}).length).toBe(20_000);
     expect(findings.filter((f) => f.ruleId === 'internal-error')).toEqual([]);
-    expect(ms).toBeLessThan(3000); // 5 s with the quadratic duplicate-key check
+    expect(ms).toBeLessThan(4000); // 5 s and more with the quadratic duplicate-key check
   });
 
   it('regression: a faultline.json nested 100,000 levels deep is refused with a located error, not a stack overflow', () => {
