@@ -70,7 +70,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { location: vscode.ProgressLocation.Notification, title: 'Faultline: auditing the workspace', cancellable: true },
       async (_progress, token) => {
         const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-        const result = (await client!.sendRequest('workspace/executeCommand', { command: 'faultline.auditWorkspace', arguments: [folders] }, token)) as AuditSummary | null;
+        const result = (await client!.sendRequest('workspace/executeCommand', { command: 'faultline.server.auditWorkspace', arguments: [folders] }, token)) as AuditSummary | null;
         if (result) lastAudit = result;
         return result ?? undefined;
       },
@@ -90,7 +90,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const target = await vscode.window.showSaveDialog({ filters: { SARIF: ['sarif', 'json'] }, defaultUri: vscode.Uri.file(path.join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '.', 'faultline.sarif')) });
       if (!target) return;
       const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-      const sarif = (await client!.sendRequest('workspace/executeCommand', { command: 'faultline.sarif', arguments: [folders] })) as unknown;
+      const sarif = (await client!.sendRequest('workspace/executeCommand', { command: 'faultline.server.sarif', arguments: [folders] })) as unknown;
       await vscode.workspace.fs.writeFile(target, Buffer.from(JSON.stringify(sarif, null, 2)));
       void vscode.window.showInformationMessage(`Faultline: SARIF written to ${target.fsPath}`);
     }),

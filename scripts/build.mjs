@@ -13,6 +13,7 @@ const entries = [
   { in: 'server/main.ts', out: 'server' },
   { in: 'client/extension.ts', out: 'extension', external: ['vscode'] },
   { in: 'bench/bench.ts', out: 'bench' },
+  { in: 'bench/peers.ts', out: 'peers' },
   { in: 'shared/engine/worker.ts', out: 'worker' },
   { in: 'scripts/gen-docs.ts', out: 'gen-docs' },
 ].filter((e) => fs.existsSync(path.join(root, e.in)));

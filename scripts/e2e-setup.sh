@@ -29,4 +29,4 @@ if [ ! -x "$CS" ]; then
     npm_config_nodedir="$TOOLS/node24/package" npm_config_dangerously_allow_all_scripts=true \
     retry npm install --no-audit --no-fund --loglevel=error code-server@4.139.1)
 fi
-echo "e2e-setup: $(PATH="$TOOLS/node24/package/bin:$PATH" "$CS" --version | head -1) ready ($(( $(date +%s) - t0 )) s)"
+echo "e2e-setup: code-server $(PATH="$TOOLS/node24/package/bin:$PATH" HOME="$TOOLS" "$CS" --version 2>/dev/null | tail -1 | cut -d" " -f1) ready ($(( $(date +%s) - t0 )) s)"

@@ -63,7 +63,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, 'source.fixAll.faultline'], resolveProvider: false },
-        executeCommandProvider: { commands: ['faultline.auditWorkspace', 'faultline.report', 'faultline.sarif'] },
+        // Not the palette commands' ids: the language client registers every command advertised here.
+        executeCommandProvider: { commands: ['faultline.server.auditWorkspace', 'faultline.server.report', 'faultline.server.sarif'] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'faultline', version: VERSION },
@@ -182,13 +183,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onExecuteCommand(
     guard('request:executeCommand', async (p, token, progress) => {
-      if (p.command === 'faultline.auditWorkspace') {
+      if (p.command === 'faultline.server.auditWorkspace') {
         const folders = (p.arguments?.[0] as string[] | undefined) ?? analysis.roots;
         lastAudit = await auditWorkspace(connection, analysis, folders, token, progress, published);
         return lastAudit;
       }
-      if (p.command === 'faultline.report') return lastAudit ?? null;
-      if (p.command === 'faultline.sarif') {
+      if (p.command === 'faultline.server.report') return lastAudit ?? null;
+      if (p.command === 'faultline.server.sarif') {
         const folders = (p.arguments?.[0] as string[] | undefined) ?? analysis.roots;
         const result = await audit(folders, { jobs: 1, config: analysis.config(path.join(folders[0] ?? '.', CONFIG_FILE)).config, profile: analysis.settings.profile });
         return toSarif(result, folders[0]);

@@ -113,7 +113,7 @@ describe('language server over stdio', () => {
 describe('workspace commands', () => {
   it('audits the workspace with a summary for the report, and exports SARIF', async () => {
     fs.writeFileSync(path.join(ws, 'prod', 'logs.tf'), 'resource "aws_cloudwatch_log_group" "audit" {\n  name = "/audit"\n}\n');
-    const summary = (await client.conn.sendRequest('workspace/executeCommand', { command: 'faultline.auditWorkspace', arguments: [[ws]] })) as {
+    const summary = (await client.conn.sendRequest('workspace/executeCommand', { command: 'faultline.server.auditWorkspace', arguments: [[ws]] })) as {
       files: number;
       cancelled: boolean;
       findings: { ruleId: string; file: string; category: string }[];
@@ -123,13 +123,13 @@ describe('workspace commands', () => {
     expect(summary.findings.some((f) => f.ruleId === 'log-retention-missing' && f.file.endsWith('logs.tf') && f.category === 'operations')).toBe(true);
     // The audit fills the Problems panel: diagnostics arrive for files that are not open.
     await client.waitFor('file://' + path.join(ws, 'prod', 'logs.tf'), (d) => d.some((x) => x.code === 'log-retention-missing'));
-    const sarif = (await client.conn.sendRequest('workspace/executeCommand', { command: 'faultline.sarif', arguments: [[ws]] })) as { version: string; runs: { results: unknown[] }[] };
+    const sarif = (await client.conn.sendRequest('workspace/executeCommand', { command: 'faultline.server.sarif', arguments: [[ws]] })) as { version: string; runs: { results: unknown[] }[] };
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0]!.results.length).toBeGreaterThan(0);
   });
 
   it('answers an unknown command with an error and keeps serving', async () => {
-    await expect(client.conn.sendRequest('workspace/executeCommand', { command: 'faultline.nope' })).rejects.toThrow(/unknown command/);
+    await expect(client.conn.sendRequest('workspace/executeCommand', { command: 'faultline.server.nope' })).rejects.toThrow(/unknown command/);
     const hover = await client.conn.sendRequest('textDocument/hover', { textDocument: { uri: 'file://' + path.join(ws, 'prod', 'db.tf') }, position: { line: 0, character: 0 } });
     expect(hover === null || typeof hover === 'object').toBe(true);
   });
