@@ -5,7 +5,7 @@ import type { Profile } from './rule';
 export type ProfileSetting = Profile | 'auto';
 
 const PRODUCTION = /^(prod|production|prd|live)$/;
-const EPHEMERAL = /^(dev|develop|development|test|testing|ci|ephemeral|sandbox|preview|tmp|temp|pr|pr-\d+|pr\d+|review|feature-.*|local)$/;
+const EPHEMERAL = /^(dev|develop|development|test|testing|ci|ephemeral|sandbox|preview|pr|pr-\d+|pr\d+|review|feature-.*|local)$/;
 
 /** Words of a name: `envs/pr-123` -> envs, pr-123; `tap-stack-dev` -> tap, stack, dev. */
 function words(name: string): string[] {

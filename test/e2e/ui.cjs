@@ -46,14 +46,21 @@ async function run(theme) {
 
     // Back to main.tf: hover the Multi-AZ squiggle, then apply its quick fix.
     await open('main.tf');
-    const sq = page.locator(squiggle).first();
-    await sq.hover();
+    // The squiggle sits under the text layer: move the mouse to it rather than asking Playwright to hover it.
+    const bounds = await page.locator(squiggle).first().boundingBox();
+    const at = { x: bounds.x + Math.min(bounds.width / 2, 20), y: bounds.y + bounds.height / 2 };
+    await page.mouse.move(at.x, at.y);
     await page.waitForSelector('.monaco-hover-content:has-text("Multi-AZ")', { timeout: 30000 });
     await shot(page, '2-hover');
     await page.keyboard.press('Escape');
-    await sq.click();
+    await page.mouse.click(at.x, at.y);
+    await page.waitForTimeout(500);
     await page.keyboard.press('Control+.');
-    await page.locator('.action-widget .monaco-list-row:has-text("Set multi_az = true")').first().click({ timeout: 30000 });
+    await page.waitForSelector('.action-widget', { timeout: 30000 }).catch(async (e) => {
+      await shot(page, 'quickfix-missing');
+      throw e;
+    });
+    await page.locator('.action-widget').getByText('Set multi_az = true').first().click({ timeout: 30000 });
     await page.waitForSelector('.view-lines:has-text("multi_az")', { timeout: 30000 });
     await shot(page, '3-fixed');
 
