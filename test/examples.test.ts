@@ -79,6 +79,7 @@ const EXPECTED: Record<string, { profile: 'production' | 'ephemeral'; findings: 
       'main.tf:118 sg-ingress-open-to-world',
       'main.tf:125 sg-ingress-open-to-world',
       'main.tf:235 cloudtrail-not-integrated',
+      'main.tf:249 acm-certificate-placeholder-domain',
       'main.tf:257 deletion-protection-disabled',
       'main.tf:397 alarm-without-actions',
       'main.tf:413 alarm-without-actions',

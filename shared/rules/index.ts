@@ -12,12 +12,24 @@ import logRetentionInvalid from './deployability/log-retention-invalid';
 import vpcFlowLogIntervalInvalid from './deployability/vpc-flow-log-interval-invalid';
 import lambdaRuntimeDeprecated from './deployability/lambda-runtime-deprecated';
 import lambdaReservedEnvVar from './deployability/lambda-reserved-env-var';
+import awsNameInvalid from './deployability/aws-name-invalid';
+import acmCertificatePlaceholderDomain from './deployability/acm-certificate-placeholder-domain';
+import placeholderValue from './deployability/placeholder-value';
+import iamPolicyDocumentMalformed from './deployability/iam-policy-document-malformed';
+import azHardcoded from './deployability/az-hardcoded';
+import cidrInvalidOrOverlapping from './deployability/cidr-invalid-or-overlapping';
+import rdsMasterPasswordInvalid from './deployability/rds-master-password-invalid';
 import hardcodedUniqueName from './naming/hardcoded-unique-name';
 import logRetentionMissing from './operations/log-retention-missing';
 import pulumiOutputInString from './pulumi/pulumi-output-in-string';
+import pulumiResourceInApply from './pulumi/pulumi-resource-in-apply';
+import pulumiMissingParent from './pulumi/pulumi-missing-parent';
+import pulumiProviderUnused from './pulumi/pulumi-provider-unused';
+import pulumiComponentOutputsUnregistered from './pulumi/pulumi-component-outputs-unregistered';
 import rdsMultiAzDisabled from './reliability/rds-multi-az-disabled';
 import hardcodedSecret from './security/hardcoded-secret';
 import sgIngressOpenToWorld from './security/sg-ingress-open-to-world';
+import iamPolicyWildcard from './security/iam-policy-wildcard';
 import iamBroadManagedPolicy from './security/iam-broad-managed-policy';
 import rdsPubliclyAccessible from './security/rds-publicly-accessible';
 import encryptionAtRestDisabled from './security/encryption-at-rest-disabled';
@@ -43,12 +55,20 @@ export const allRules: Rule[] = [
   rdsParameterGroupFamilyMismatch,
   rdsInstanceClassInvalid,
   ecsFargateCpuMemoryInvalid,
+  awsNameInvalid,
+  acmCertificatePlaceholderDomain,
+  placeholderValue,
   logRetentionInvalid,
   vpcFlowLogIntervalInvalid,
   lambdaRuntimeDeprecated,
   lambdaReservedEnvVar,
+  rdsMasterPasswordInvalid,
+  azHardcoded,
+  cidrInvalidOrOverlapping,
+  iamPolicyDocumentMalformed,
   hardcodedUniqueName,
   sgIngressOpenToWorld,
+  iamPolicyWildcard,
   iamBroadManagedPolicy,
   hardcodedSecret,
   rdsPubliclyAccessible,
@@ -71,6 +91,10 @@ export const allRules: Rule[] = [
   eipQuotaRisk,
   rdsStorageAutoscalingDisabled,
   pulumiOutputInString,
+  pulumiResourceInApply,
+  pulumiMissingParent,
+  pulumiProviderUnused,
+  pulumiComponentOutputsUnregistered,
   parseError,
   suppressionUnused,
   configInvalid,

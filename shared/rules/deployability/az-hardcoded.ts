@@ -1,0 +1,127 @@
+import { evaluate } from '../../model/evaluate';
+import type { Program } from '../../model/program';
+import type { Loc, Resource, Value } from '../../model/types';
+import { ALL_LANGUAGES, defineRule, type RuleContext } from '../../engine/rule';
+import { describe } from '../util';
+
+/** Arguments that take zone names (canonical keys, at any depth: `placement.availability_zone`). */
+const AZ_KEYS = new Set([
+  'availability_zone',
+  'availability_zones',
+  'azs',
+  'availability_zone_names',
+  'preferred_availability_zones',
+  'preferred_cache_cluster_azs',
+]);
+
+/** `us-east-1a`, `eu-central-1b`, `us-gov-west-1a`, and Local Zones (`us-west-2-lax-1a`). */
+const AZ_NAME = /^((?:[a-z]{2}(?:-gov|-iso[a-z]*)?)-[a-z]+-\d)(?:-[a-z]+-\d)?([a-z])$/;
+
+export function regionOfZone(zone: string): string | undefined {
+  return AZ_NAME.exec(zone.trim())?.[1];
+}
+
+/** The regions the resource deploys to, with where each comes from; empty when not known. */
+function regionsOf(r: Resource, program: Program): { region: string; source: string }[] {
+  if (r.language === 'terraform') {
+    const provider = r.options.provider;
+    const alias =
+      provider && (provider.kind === 'ref' || provider.kind === 'unknown')
+        ? (provider.kind === 'ref' ? provider.ref.text : provider.text).split('.')[1]
+        : undefined;
+    for (const f of program.files) {
+      for (const p of f.terraform?.providers ?? []) {
+        if (p.name !== 'aws' || (p.alias ?? undefined) !== alias) continue;
+        const region = p.props.props.find((x) => x.key === 'region');
+        const e = evaluate(region?.value, program);
+        if (e.state === 'known' && typeof e.value === 'string')
+          return [{ region: e.value, source: alias ? `provider aws.${alias}` : 'the aws provider' }];
+      }
+    }
+    return [];
+  }
+  const out: { region: string; source: string }[] = [];
+  for (const stack of program.stackNames) {
+    const region = program.stackConfig[stack]?.['aws:region'];
+    if (typeof region === 'string') out.push({ region, source: `stack ${stack} (Pulumi.${stack}.yaml)` });
+  }
+  return out;
+}
+
+interface Zone {
+  zones: string[];
+  loc: Loc;
+  key: string;
+}
+
+/** The literal zone names a property's value evaluates to (list items one by one, so an unknown item hides only itself). */
+function zonesIn(v: Value, key: string, program: Program, out: Zone[]): void {
+  const found: string[] = [];
+  const add = (x: Value): void => {
+    if (x.kind === 'list') return x.items.forEach(add);
+    const e = evaluate(x, program);
+    if (e.state !== 'known') return;
+    for (const z of Array.isArray(e.value) ? e.value : [e.value])
+      if (typeof z === 'string' && regionOfZone(z) && !found.includes(z)) found.push(z);
+  };
+  add(v);
+  if (found.length > 0) out.push({ zones: found, loc: v.loc, key });
+}
+
+function collect(v: Value, program: Program, out: Zone[], depth = 0): void {
+  if (depth > 20) return;
+  if (v.kind === 'object') {
+    for (const p of v.props) {
+      if (AZ_KEYS.has(p.key)) zonesIn(p.value, p.keyAsWritten, program, out);
+      else collect(p.value, program, out, depth + 1);
+    }
+  } else if (v.kind === 'list') {
+    for (const item of v.items) collect(item, program, out, depth + 1);
+  }
+}
+
+export default defineRule({
+  meta: {
+    id: 'az-hardcoded',
+    title: 'Availability Zone written as a literal',
+    category: 'deployability',
+    severity: 'medium',
+    profiles: 'all',
+    languages: ALL_LANGUAGES,
+    impact:
+      'A zone name written in the program ties it to one region: deployed with another region the zone does not exist and the deploy fails; in the same region, not every account has every zone (zone letters map to different physical zones per account, and some are closed to new customers).',
+    fix: 'Read the zones from the data source (`data "aws_availability_zones"` / `aws.getAvailabilityZones()`) and index into its names, or take them from configuration.',
+    links: [
+      'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html',
+      'https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/availability_zones',
+    ],
+  },
+  resource(r, ctx: RuleContext) {
+    if (r.kind === 'data') return;
+    const zones: Zone[] = [];
+    collect(r.props, ctx.program, zones);
+    if (zones.length === 0) return;
+    const regions = regionsOf(r, ctx.program);
+    const list = (zs: string[]): string => zs.map((z) => `"${z}"`).join(', ');
+    for (const z of zones) {
+      const wrong = regions.flatMap((x) => z.zones.filter((zone) => regionOfZone(zone) !== x.region).map((zone) => ({ zone, ...x })));
+      if (wrong.length > 0) {
+        const zs = [...new Set(wrong.map((w) => w.zone))];
+        const where = [...new Set(wrong.map((w) => `${w.source} deploys to ${w.region}`))].join(' and ');
+        ctx.report({
+          resource: r,
+          loc: z.loc,
+          severity: 'high',
+          message: `${describe(r)} sets ${z.key} to ${zs.length > 1 ? 'the zones' : 'the zone'} ${list(zs)}, but ${where}: ${zs.length > 1 ? 'those zones do' : 'the zone does'} not exist there and the deploy fails`,
+        });
+        continue;
+      }
+      const zoneRegions = [...new Set(z.zones.map((x) => regionOfZone(x)!))];
+      ctx.report({
+        resource: r,
+        loc: z.loc,
+        message: `${describe(r)} sets ${z.key} to the literal ${z.zones.length > 1 ? 'zones' : 'zone'} ${list(z.zones)}: the program can only deploy to ${zoneRegions.join(' and ')}, and only in accounts where ${z.zones.length > 1 ? 'those zones are' : 'that zone is'} available`,
+      });
+    }
+  },
+});
