@@ -113,7 +113,22 @@ const FUNCTIONS: Record<string, Fn> = {
   tolist: ([l]) => (Array.isArray(l) ? l : undefined),
   toset: ([l]) => (Array.isArray(l) ? [...new Set(l.map((x) => JSON.stringify(x)))].map((x) => JSON.parse(x) as Known) : undefined),
   tomap: ([m]) => (isMap(m) ? m : undefined),
+  cidrsubnet: ([prefix, newbits, netnum]) => (typeof prefix === 'string' && typeof newbits === 'number' && typeof netnum === 'number' ? cidrsubnet(prefix, newbits, netnum) : undefined),
 };
+
+/** Terraform's cidrsubnet for IPv4: the netnum-th subnet of `prefix` with `newbits` more prefix bits. */
+function cidrsubnet(prefix: string, newbits: number, netnum: number): string | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(prefix.trim());
+  if (!m) return undefined;
+  const octets = m.slice(1, 5).map(Number);
+  const bits = Number(m[5]);
+  const len = bits + newbits;
+  if (octets.some((o) => o > 255) || bits > 32 || newbits < 0 || len > 32 || netnum < 0 || netnum >= 2 ** newbits || !Number.isInteger(netnum)) return undefined;
+  const base = ((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8) | octets[3]!) >>> 0;
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  const ip = ((base & mask) + netnum * 2 ** (32 - len)) >>> 0;
+  return `${ip >>> 24}.${(ip >>> 16) & 255}.${(ip >>> 8) & 255}.${ip & 255}/${len}`;
+}
 
 function isMap(k: Known | undefined): k is { [key: string]: Known } {
   return typeof k === 'object' && k !== null && !Array.isArray(k);
