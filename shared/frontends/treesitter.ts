@@ -33,7 +33,10 @@ const languages = new Map<GrammarName, TsLanguage>();
 /** Must be awaited once before any tree-sitter frontend parses. Safe to call many times. */
 export function initTreeSitter(): Promise<void> {
   initPromise ??= (async () => {
-    await Parser.init({ locateFile: (f: string) => locate(f) });
+    // Emscripten builds its module on the options object it is given: keep it for `rawCursor()`.
+    const options: Record<string, unknown> = { locateFile: (f: string) => locate(f) };
+    await Parser.init(options);
+    moduleObject = options;
     const [tf, py] = await Promise.all([
       TsLanguage.load(fs.readFileSync(locate('tree-sitter-terraform.wasm'))),
       TsLanguage.load(fs.readFileSync(locate('tree-sitter-python.wasm'))),
@@ -42,6 +45,53 @@ export function initTreeSitter(): Promise<void> {
     languages.set('python', py);
   })();
   return initPromise;
+}
+
+/**
+ * The tree cursor functions of web-tree-sitter's wasm module, called directly. Each takes the tree's address and
+ * works on the cursor kept in the module's transfer buffer, so a walk that calls nothing else in between needs none
+ * of the per-call marshalling the `TreeCursor` class does (four `setValue`s and often four `getValue`s per call).
+ */
+export interface RawCursor {
+  _ts_tree_root_node_wasm(tree: number): void;
+  _ts_tree_cursor_new_wasm(tree: number): void;
+  _ts_tree_cursor_delete_wasm(tree: number): void;
+  _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
+  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_named_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_missing_wasm(tree: number): number;
+  _ts_tree_cursor_start_index_wasm(tree: number): number;
+  _ts_tree_cursor_end_index_wasm(tree: number): number;
+  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
+}
+
+const RAW_CURSOR_FUNCTIONS: (keyof RawCursor)[] = [
+  '_ts_tree_root_node_wasm',
+  '_ts_tree_cursor_new_wasm',
+  '_ts_tree_cursor_delete_wasm',
+  '_ts_tree_cursor_goto_first_child_wasm',
+  '_ts_tree_cursor_goto_next_sibling_wasm',
+  '_ts_tree_cursor_goto_parent_wasm',
+  '_ts_tree_cursor_current_node_type_id_wasm',
+  '_ts_tree_cursor_current_node_is_named_wasm',
+  '_ts_tree_cursor_current_node_is_missing_wasm',
+  '_ts_tree_cursor_start_index_wasm',
+  '_ts_tree_cursor_end_index_wasm',
+  '_ts_tree_cursor_current_field_id_wasm',
+];
+
+let moduleObject: Record<string, unknown> | undefined;
+let rawCursorApi: RawCursor | null | undefined;
+
+/** The raw cursor functions, or undefined when this build of web-tree-sitter does not expose them (use `TreeCursor`). */
+export function rawCursor(): RawCursor | undefined {
+  if (rawCursorApi === undefined && moduleObject) {
+    const m = moduleObject;
+    rawCursorApi = RAW_CURSOR_FUNCTIONS.every((f) => typeof m[f] === 'function') ? (m as unknown as RawCursor) : null;
+  }
+  return rawCursorApi ?? undefined;
 }
 
 const parsers = new Map<GrammarName, Parser>();

@@ -39,7 +39,10 @@ function index(): Map<string, PulumiType> {
     const add = (key: string, renames: Record<string, string> | undefined): void => {
       if (!renames) return;
       renamesByTf!.set(key, { ...renamesByTf!.get(key), ...renames });
-      reverseRenamesByTf!.set(key, { ...reverseRenamesByTf!.get(key), ...Object.fromEntries(Object.entries(renames).map(([k, v]) => [v, k])) });
+      reverseRenamesByTf!.set(key, {
+        ...reverseRenamesByTf!.get(key),
+        ...Object.fromEntries(Object.entries(renames).map(([k, v]) => [v, k])),
+      });
     };
     // By token (exact for the class) and by Terraform type (classes sharing a type merged).
     for (const key of [token, e.tf]) {
@@ -58,12 +61,34 @@ export function lookupPulumiClass(pkg: string, module: string, cls: string): Pul
   return index().get([pkg, module, cls].filter(Boolean).join('.'));
 }
 
+/** Property names repeat across resources: both conversions are memoised (bounded: keys come from user files). */
+const MAX_MEMO = 10_000;
+const snakeOf = new Map<string, string>();
+const camelOf = new Map<string, string>();
+
+function memo(cache: Map<string, string>, s: string, f: (s: string) => string): string {
+  let r = cache.get(s);
+  if (r === undefined) {
+    if (cache.size >= MAX_MEMO) cache.clear();
+    r = f(s);
+    cache.set(s, r);
+  }
+  return r;
+}
+
+const toSnake = (s: string): string =>
+  s
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
+const toCamel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
 export function camelToSnake(s: string): string {
-  return s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+  return memo(snakeOf, s, toSnake);
 }
 
 export function snakeToCamel(s: string): string {
-  return s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  return memo(camelOf, s, toCamel);
 }
 
 const renameKey = (tfType: string, parentPath: string[]): string => (parentPath.length ? `${tfType}|${parentPath.join('.')}` : tfType);

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import { parseSyntaxTree, type SyntaxNode as Node } from '../syntax-tree';
 import { evaluate } from '../../model/evaluate';
 import { LineIndex } from '../../model/text';
 import type {
@@ -17,7 +17,6 @@ import type {
   Value,
 } from '../../model/types';
 import { camelToSnake, canonicalKey, lookupPulumiClass, snakeToCamel } from '../../knowledge/typemap';
-import { parserFor } from '../treesitter';
 
 /** Deeper expressions become unknown: the lowering recurses, and tree-sitter happily builds 10,000-deep trees. */
 const MAX_DEPTH = 200;
@@ -113,13 +112,9 @@ interface Ctx {
 export function parsePython(text: string, path: string): FileModel {
   const model: FileModel = { path, language: 'python', text, resources: [], parseErrors: [], comments: [], stringBuilds: [] };
   try {
-    const tree = parserFor('python').parse(text);
-    if (!tree) throw new Error('tree-sitter returned no tree');
-    try {
-      new Lowerer(model, tree.rootNode).run();
-    } finally {
-      tree.delete();
-    }
+    const root = parseSyntaxTree('python', text);
+    if (!root) throw new Error('tree-sitter returned no tree');
+    new Lowerer(model, root).run();
   } catch (e) {
     (model.internalErrors ??= []).push({ message: `the Python frontend failed: ${e instanceof Error ? e.message : String(e)}` });
   }
@@ -206,99 +201,93 @@ class Lowerer {
     const selfAssigns: Node[] = [];
     const applies: Node[] = [];
     const candidates: Node[] = [];
-    const cursor = this.root.walk();
-    let depth = 0;
-    let errorDepth = -1;
-    try {
-      for (;;) {
-        const type = cursor.nodeType;
-        if (type === 'ERROR' && errorDepth < 0) {
-          errorDepth = depth;
-          out.errorNodes.push(cursor.currentNode);
-          out.errors.push(this.errorFor(cursor.currentNode));
-        } else if (cursor.nodeIsMissing && errorDepth < 0) {
-          const n = cursor.currentNode;
-          const p = this.lines.position(n.startIndex);
-          out.errors.push({ loc: this.loc(n), message: `missing \`${n.type}\` at line ${p.line + 1}, column ${p.character + 1}` });
-        }
-        switch (type) {
-          case 'import_statement':
-          case 'import_from_statement':
-            out.imports.push(cursor.currentNode);
-            break;
-          case 'comment':
-            out.comments.push(cursor.currentNode);
-            break;
-          case 'class_definition':
-            out.classes.push(cursor.currentNode);
-            break;
-          case 'function_definition':
-          case 'lambda':
-          case 'list_comprehension':
-          case 'set_comprehension':
-          case 'dictionary_comprehension':
-          case 'generator_expression': {
-            const n = cursor.currentNode;
-            const params = n.childForFieldName('parameters');
-            const loopNames = COMPREHENSIONS.has(type)
-              ? n.namedChildren.filter((c) => c.type === 'for_in_clause').flatMap((c) => identifiers(c.childForFieldName('left')))
-              : undefined;
-            this.scopeSpans.push({
-              node: n,
-              start: n.startIndex,
-              end: n.endIndex,
-              paramsStart: params?.startIndex ?? -1,
-              paramsEnd: params?.endIndex ?? -1,
-              ...(loopNames ? { loopNames } : {}),
-            });
-            break;
-          }
-          case 'assignment': {
-            const n = cursor.currentNode;
-            const left = n.childForFieldName('left');
-            if (left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self') selfAssigns.push(n);
-            break;
-          }
-          case 'call': {
-            const n = cursor.currentNode;
-            const fn = n.childForFieldName('function');
-            if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'apply') applies.push(n);
-            candidates.push(n);
-            break;
-          }
-          case 'string': {
-            const n = cursor.currentNode;
-            const prefix = n.child(0)?.text ?? '';
-            if ((prefix.includes('f') || prefix.includes('F')) && n.parent?.type !== 'concatenated_string') candidates.push(n);
-            break;
-          }
-          case 'concatenated_string':
-            candidates.push(cursor.currentNode);
-            break;
-          case 'binary_operator': {
-            const n = cursor.currentNode;
-            const p = n.parent;
-            // A `+` chain is lowered once, from its outermost operator.
-            if (!(p?.type === 'binary_operator' && isPlus(p) && isPlus(n))) candidates.push(n);
-            break;
-          }
-          default:
-            break;
-        }
-        if (cursor.gotoFirstChild()) {
-          depth++;
-          continue;
-        }
-        while (!cursor.gotoNextSibling()) {
-          if (!cursor.gotoParent()) return { ...out, selfAssigns, applies, candidates };
-          depth--;
-          if (depth <= errorDepth) errorDepth = -1;
-        }
-        if (depth <= errorDepth) errorDepth = -1;
+    // Pre-order, without recursion (the tree may be arbitrarily deep); `inError`: under an ERROR node.
+    const stack: Node[] = [this.root];
+    const errs: boolean[] = [false];
+    while (stack.length) {
+      const node = stack.pop()!;
+      const inError = errs.pop()!;
+      const type = node.type;
+      if (type === 'ERROR' && !inError) {
+        out.errorNodes.push(node);
+        out.errors.push(this.errorFor(node));
+      } else if (node.isMissing && !inError) {
+        const n = node;
+        const p = this.lines.position(n.startIndex);
+        out.errors.push({ loc: this.loc(n), message: `missing \`${n.type}\` at line ${p.line + 1}, column ${p.character + 1}` });
       }
-    } finally {
-      cursor.delete();
+      switch (type) {
+        case 'import_statement':
+        case 'import_from_statement':
+          out.imports.push(node);
+          break;
+        case 'comment':
+          out.comments.push(node);
+          break;
+        case 'class_definition':
+          out.classes.push(node);
+          break;
+        case 'function_definition':
+        case 'lambda':
+        case 'list_comprehension':
+        case 'set_comprehension':
+        case 'dictionary_comprehension':
+        case 'generator_expression': {
+          const n = node;
+          const params = n.childForFieldName('parameters');
+          const loopNames = COMPREHENSIONS.has(type)
+            ? n.namedChildren.filter((c) => c.type === 'for_in_clause').flatMap((c) => identifiers(c.childForFieldName('left')))
+            : undefined;
+          this.scopeSpans.push({
+            node: n,
+            start: n.startIndex,
+            end: n.endIndex,
+            paramsStart: params?.startIndex ?? -1,
+            paramsEnd: params?.endIndex ?? -1,
+            ...(loopNames ? { loopNames } : {}),
+          });
+          break;
+        }
+        case 'assignment': {
+          const n = node;
+          const left = n.childForFieldName('left');
+          if (left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self') selfAssigns.push(n);
+          break;
+        }
+        case 'call': {
+          const n = node;
+          const fn = n.childForFieldName('function');
+          if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'apply') applies.push(n);
+          candidates.push(n);
+          break;
+        }
+        case 'string': {
+          const n = node;
+          const prefix = n.child(0)?.text ?? '';
+          if ((prefix.includes('f') || prefix.includes('F')) && n.parent?.type !== 'concatenated_string') candidates.push(n);
+          break;
+        }
+        case 'concatenated_string':
+          candidates.push(node);
+          break;
+        case 'binary_operator': {
+          const n = node;
+          const p = n.parent;
+          // A `+` chain is lowered once, from its outermost operator.
+          if (!(p?.type === 'binary_operator' && isPlus(p) && isPlus(n))) candidates.push(n);
+          break;
+        }
+        default:
+          break;
+      }
+      const childInError = inError || type === 'ERROR';
+      const cs = node.children;
+      for (let k = cs.length - 1; k >= 0; k--) {
+        stack.push(cs[k]!);
+        errs.push(childInError);
+      }
     }
+    return { ...out, selfAssigns, applies, candidates };
   }
 
   private guard(n: Node, f: () => void): void {
@@ -400,33 +389,19 @@ class Lowerer {
     if (!bases.some((b) => this.dotted(b) === 'pulumi.ComponentResource')) return;
     const name = n.childForFieldName('name');
     let registersOutputs = false;
-    const cursor = n.walk();
-    try {
-      let depth = 0;
-      outer: for (;;) {
-        if (cursor.nodeType === 'call') {
-          const fn = cursor.currentNode.childForFieldName('function');
-          if (
-            fn?.type === 'attribute' &&
-            fn.childForFieldName('object')?.text === 'self' &&
-            fn.childForFieldName('attribute')?.text === 'register_outputs'
-          ) {
-            registersOutputs = true;
-            break;
-          }
-        }
-        if (cursor.gotoFirstChild()) {
-          depth++;
-          continue;
-        }
-        while (!cursor.gotoNextSibling()) {
-          if (depth === 0 || !cursor.gotoParent()) break outer;
-          depth--;
-        }
-        if (depth === 0) break;
+    const stack: Node[] = [n];
+    while (stack.length && !registersOutputs) {
+      const c = stack.pop()!;
+      if (c.type === 'call') {
+        const fn = c.childForFieldName('function');
+        if (
+          fn?.type === 'attribute' &&
+          fn.childForFieldName('object')?.text === 'self' &&
+          fn.childForFieldName('attribute')?.text === 'register_outputs'
+        )
+          registersOutputs = true;
       }
-    } finally {
-      cursor.delete();
+      for (let k = c.children.length - 1; k >= 0; k--) stack.push(c.children[k]!);
     }
     this.facts.components.push({ name: name?.text ?? '', loc: this.loc(name ?? n), registersOutputs });
   }

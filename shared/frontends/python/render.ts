@@ -1,20 +1,15 @@
-import type { Node } from 'web-tree-sitter';
+import { cachedSyntaxTree, type SyntaxNode as Node } from '../syntax-tree';
 import { asObject } from '../../model/evaluate';
 import { LineIndex, eol, indentAt } from '../../model/text';
 import type { FileModel, FixIntent, FixValue, Loc, ObjectValue, Property, StringBuild, TextEdit, Value } from '../../model/types';
 import { camelToSnake, pulumiKey, snakeToCamel } from '../../knowledge/typemap';
-import { parserFor } from '../treesitter';
 
 /** Renders a fix intent as edits of a Python file in its own style; undefined when it cannot be expressed there. */
 export function renderPython(intent: FixIntent, file: FileModel): TextEdit[] | undefined {
   try {
-    const tree = parserFor('python').parse(file.text);
-    if (!tree) return undefined;
-    try {
-      return new Renderer(file, tree.rootNode).render(intent);
-    } finally {
-      tree.delete();
-    }
+    const root = cachedSyntaxTree(file, 'python', file.text);
+    if (!root) return undefined;
+    return new Renderer(file, root).render(intent);
   } catch {
     return undefined;
   }
@@ -79,20 +74,14 @@ class Renderer {
     if (this.quoteChar) return this.quoteChar;
     let single = 0;
     let double = 0;
-    const cursor = this.root.walk();
-    try {
-      for (;;) {
-        if (cursor.nodeType === 'string_start') {
-          if (cursor.nodeText.endsWith("'")) single++;
-          else double++;
-        }
-        if (cursor.gotoFirstChild() || cursor.gotoNextSibling()) continue;
-        let up = true;
-        while (up && !cursor.gotoNextSibling()) up = cursor.gotoParent();
-        if (!up) break;
+    const stack: Node[] = [this.root];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.type === 'string_start') {
+        if (n.text.endsWith("'")) single++;
+        else double++;
       }
-    } finally {
-      cursor.delete();
+      for (const c of n.children) stack.push(c);
     }
     this.quoteChar = single > double ? "'" : '"';
     return this.quoteChar;
@@ -248,7 +237,10 @@ class Renderer {
     if (text.includes('\n')) return undefined;
     if (!safeInFString(text, q) || (expr !== undefined && !safeInFString(expr, q))) {
       // Quotes inside the expression cannot go in an f-string field before Python 3.12: concatenate instead.
-      const left = node.type === 'binary_operator' || node.type === 'identifier' || node.type === 'attribute' || node.type === 'call' ? text : `(${text})`;
+      const left =
+        node.type === 'binary_operator' || node.type === 'identifier' || node.type === 'attribute' || node.type === 'call'
+          ? text
+          : `(${text})`;
       const right = literal !== undefined ? `${q}${escapeFor(separator + literal, q)}${q}` : `${q}${escapeFor(separator, q)}${q} + ${expr}`;
       return [this.edit(node.startIndex, node.endIndex, `${left} + ${right}`)];
     }

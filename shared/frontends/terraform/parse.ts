@@ -1,4 +1,4 @@
-import type { Node, Tree } from 'web-tree-sitter';
+import { parseSyntaxTree, type SyntaxNode as Node } from '../syntax-tree';
 import { LineIndex } from '../../model/text';
 import type {
   Comment,
@@ -14,7 +14,6 @@ import type {
   TerraformFacts,
   Value,
 } from '../../model/types';
-import { parserFor } from '../treesitter';
 
 /** Expressions and blocks nested deeper than this are not lowered (deeply nested input must not exhaust the stack). */
 const MAX_DEPTH = 200;
@@ -43,15 +42,12 @@ const CLOSERS: Record<string, string> = { block_end: 'block', object_end: 'objec
 /** Parses a `.tf` or `.tfvars` file into the canonical model. Never throws: broken parts become parse or internal errors. */
 export function parseTerraform(text: string, path: string): FileModel {
   const model: FileModel = { path, language: 'terraform', text, resources: [], parseErrors: [], comments: [], stringBuilds: [] };
-  let tree: Tree | null = null;
   try {
-    tree = parserFor('terraform').parse(text);
-    if (!tree) throw new Error('tree-sitter returned no tree');
-    new Lowerer(text, path, model).lowerFile(tree.rootNode);
+    const root = parseSyntaxTree('terraform', text);
+    if (!root) throw new Error('tree-sitter returned no tree');
+    new Lowerer(text, path, model).lowerFile(root);
   } catch (e) {
     (model.internalErrors ??= []).push({ message: `the Terraform frontend failed: ${errorText(e)}` });
-  } finally {
-    tree?.delete();
   }
   return model;
 }
@@ -165,24 +161,20 @@ class Lowerer {
       const restart = this.nextLineStartingWithWord(from, end);
       if (restart === undefined) return;
       const blanked = this.text.slice(0, restart).replace(/[^\r\n]/g, ' ') + this.text.slice(restart);
-      const tree = parserFor('terraform').parse(blanked);
-      if (!tree) return;
-      try {
-        let nextError: Node | undefined;
-        for (const c of tree.rootNode.namedChildren) {
-          if (c.type === 'ERROR' && c.startIndex >= restart && c.startIndex < end) nextError ??= c;
-          if (c.type !== 'body') continue;
-          for (const n of c.namedChildren) {
-            if (n.startIndex < restart || n.startIndex >= end || n.hasError || this.lowered.has(n.startIndex)) continue;
-            this.collectCommentsAndErrors(n);
-            this.lowerTop(n, tfvars);
-          }
+      const root = parseSyntaxTree('terraform', blanked);
+      if (!root) return;
+      let nextError: Node | undefined;
+      for (const c of root.namedChildren) {
+        if (c.type === 'ERROR' && c.startIndex >= restart && c.startIndex < end) nextError ??= c;
+        if (c.type !== 'body') continue;
+        for (const n of c.namedChildren) {
+          if (n.startIndex < restart || n.startIndex >= end || n.hasError || this.lowered.has(n.startIndex)) continue;
+          this.collectCommentsAndErrors(n);
+          this.lowerTop(n, tfvars);
         }
-        if (!nextError) return;
-        from = nextError.startIndex;
-      } finally {
-        tree.delete();
       }
+      if (!nextError) return;
+      from = nextError.startIndex;
     }
   }
 
@@ -218,23 +210,17 @@ class Lowerer {
 
   /** One iterative walk (the tree may be deeper than the JS stack allows recursion). */
   private collectCommentsAndErrors(root: Node): void {
-    const cursor = root.walk();
-    try {
-      for (;;) {
-        const n = cursor.currentNode;
-        let descend = true;
-        if (n.type === 'comment') this.addComment(n);
-        else if (n.isError) {
-          this.addError(this.describeError(n));
-          descend = false;
-        } else if (n.isMissing) this.addError(this.describeMissing(n));
-        if (descend && this.mayHoldComments(n) && cursor.gotoFirstChild()) continue;
-        while (!cursor.gotoNextSibling()) {
-          if (!cursor.gotoParent()) return;
-        }
-      }
-    } finally {
-      cursor.delete();
+    const stack: Node[] = [root];
+    while (stack.length) {
+      const n = stack.pop()!;
+      let descend = true;
+      if (n.type === 'comment') this.addComment(n);
+      else if (n.isError) {
+        this.addError(this.describeError(n));
+        descend = false;
+      } else if (n.isMissing) this.addError(this.describeMissing(n));
+      if (!descend || !this.mayHoldComments(n)) continue;
+      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
     }
   }
 

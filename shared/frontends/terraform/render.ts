@@ -1,7 +1,6 @@
-import type { Node, Tree } from 'web-tree-sitter';
+import { cachedSyntaxTree, type SyntaxNode as Node } from '../syntax-tree';
 import { eol, indentAt, LineIndex } from '../../model/text';
 import type { FileModel, FixIntent, FixValue, ObjectValue, Property, TextEdit, Value } from '../../model/types';
-import { parserFor } from '../treesitter';
 
 /** Escapes text for the inside of an HCL quoted string (template sequences included). */
 function escapeInner(s: string): string {
@@ -34,7 +33,6 @@ class Renderer {
   private readonly text: string;
   private readonly index: LineIndex;
   private readonly nl: string;
-  private tree: Tree | null = null;
 
   constructor(private readonly file: FileModel) {
     this.text = file.text;
@@ -43,28 +41,24 @@ class Renderer {
   }
 
   render(intent: FixIntent): TextEdit[] | undefined {
-    try {
-      switch (intent.kind) {
-        case 'setProperty': {
-          const value = renderValue(intent.value);
-          return value === undefined ? undefined : this.setProperty(intent.target, intent.key, value);
-        }
-        case 'removeProperty':
-          return this.removeProperty(intent.property);
-        case 'replaceValue': {
-          const value = renderValue(intent.with);
-          if (value === undefined || this.isBlockBody(intent.value)) return undefined;
-          return [this.edit(intent.value.loc.start, intent.value.loc.end, value)];
-        }
-        case 'renameKey':
-          return this.renameKey(intent.property, intent.newKey);
-        case 'appendToString':
-          return this.appendToString(intent.value, intent.suffix, intent.separator);
-        case 'wrapOutputString':
-          return undefined;
+    switch (intent.kind) {
+      case 'setProperty': {
+        const value = renderValue(intent.value);
+        return value === undefined ? undefined : this.setProperty(intent.target, intent.key, value);
       }
-    } finally {
-      this.tree?.delete();
+      case 'removeProperty':
+        return this.removeProperty(intent.property);
+      case 'replaceValue': {
+        const value = renderValue(intent.with);
+        if (value === undefined || this.isBlockBody(intent.value)) return undefined;
+        return [this.edit(intent.value.loc.start, intent.value.loc.end, value)];
+      }
+      case 'renameKey':
+        return this.renameKey(intent.property, intent.newKey);
+      case 'appendToString':
+        return this.appendToString(intent.value, intent.suffix, intent.separator);
+      case 'wrapOutputString':
+        return undefined;
     }
   }
 
@@ -74,9 +68,9 @@ class Renderer {
 
   /** The syntax tree, parsed on demand: needed to tell blocks from object expressions and to find block spans. */
   private root(): Node {
-    this.tree ??= parserFor('terraform').parse(this.text);
-    if (!this.tree) throw new Error('the file could not be parsed');
-    return this.tree.rootNode;
+    const root = cachedSyntaxTree(this.file, 'terraform', this.text);
+    if (!root) throw new Error('the file could not be parsed');
+    return root;
   }
 
   private nodeAt(offset: number): Node | undefined {

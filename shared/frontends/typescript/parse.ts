@@ -1,4 +1,4 @@
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { evaluate, walkValues } from '../../model/evaluate';
 import { LineIndex } from '../../model/text';
 import type {
@@ -1035,29 +1035,58 @@ class Lowerer {
     });
   }
 
-  /** Every comment, found in the trivia before each token (the AST has no comment nodes). */
+  /**
+   * Every comment: the comments of the trivia between tokens (the AST has no comment nodes). Trivia lies in the
+   * gaps of a node's range its children do not cover (around punctuation and keywords, which are not AST nodes) and
+   * before a token child's text; one scanner pass over each, with no token nodes built (`getChildren` builds them).
+   */
   private collectComments(): Comment[] {
-    const seen = new Set<number>();
+    const text = this.text;
     const out: Comment[] = [];
+    const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text);
+    /** Comments in text..end, which holds only trivia and (with `tokens`) punctuation and keywords. */
+    const scan = (pos: number, end: number, tokens: boolean): void => {
+      if (pos >= end) return;
+      let slash = pos;
+      while (slash < end && text.charCodeAt(slash) !== 47) slash++;
+      if (slash >= end) return; // no `/`: no comment can start here
+      scanner.resetTokenState(pos);
+      for (;;) {
+        const kind = scanner.scan();
+        if (kind === ts.SyntaxKind.EndOfFileToken || scanner.getTokenEnd() > end) return;
+        if (kind === ts.SyntaxKind.SingleLineCommentTrivia || kind === ts.SyntaxKind.MultiLineCommentTrivia) {
+          out.push(this.comment({ pos: scanner.getTokenStart(), end: scanner.getTokenEnd(), kind }));
+        } else if (!tokens && !isTrivia(kind)) return;
+        if (scanner.getTokenEnd() >= end) return;
+      }
+    };
     const stack: ts.Node[] = [this.sf];
+    const kids: ts.Node[] = [];
+    const collect = (c: ts.Node): void => {
+      kids.push(c);
+    };
+    const collectAll = (cs: ts.NodeArray<ts.Node>): void => {
+      for (const c of cs) kids.push(c);
+    };
     while (stack.length) {
       const n = stack.pop()!;
-      if (n.kind >= ts.SyntaxKind.FirstJSDocNode && n.kind <= ts.SyntaxKind.LastJSDocNode) continue;
-      const kids = n.getChildren(this.sf);
-      if (kids.length === 0) {
-        // A comment on the line of the previous token is its trailing comment, not a leading one of this token.
-        for (const c of [
-          ...(ts.getLeadingCommentRanges(this.text, n.pos) ?? []),
-          ...(ts.getTrailingCommentRanges(this.text, n.end) ?? []),
-        ]) {
-          if (seen.has(c.pos)) continue;
-          seen.add(c.pos);
-          out.push(this.comment(c));
-        }
+      if (n.kind < ts.SyntaxKind.FirstNode) {
+        // a token (identifier, literal, keyword): trivia, then its text, which is no comment (strings, templates...)
+        scan(n.pos, n.end, false);
+        continue;
       }
+      kids.length = 0;
+      n.forEachChild(collect, collectAll);
+      let pos = n.pos;
+      for (const c of kids) {
+        if (c.pos > pos) scan(pos, c.pos, true);
+        if (c.end > pos) pos = c.end;
+      }
+      if (n.end > pos) scan(pos, n.end, true);
       for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
     }
-    return out.sort((a, b) => a.loc.start - b.loc.start);
+    const seen = new Set<number>();
+    return out.filter((c) => !seen.has(c.loc.start) && seen.add(c.loc.start)).sort((a, b) => a.loc.start - b.loc.start);
   }
 
   private comment(c: ts.CommentRange): Comment {
@@ -1083,6 +1112,10 @@ function literalString(v: Value | undefined, depth = 0): string | undefined {
     out += s;
   }
   return out;
+}
+
+function isTrivia(kind: ts.SyntaxKind): boolean {
+  return kind >= ts.SyntaxKind.FirstTriviaToken && kind <= ts.SyntaxKind.LastTriviaToken;
 }
 
 function isPlus(n: ts.Node): boolean {

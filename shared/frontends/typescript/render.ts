@@ -1,4 +1,4 @@
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { canonicalKey, pulumiKey } from '../../knowledge/typemap';
 import { eol, indentAt, LineIndex } from '../../model/text';
 import type { FileModel, FixIntent, FixValue, Loc, ObjectValue, Property, StringBuild, TextEdit, Value } from '../../model/types';
@@ -15,6 +15,17 @@ export function renderTypeScript(intent: FixIntent, file: FileModel): TextEdit[]
   } catch {
     return undefined;
   }
+}
+
+/** The parse of a file model, once per model: each of a file's fixes renders against the same syntax tree. */
+const sourceFiles = new WeakMap<FileModel, { text: string; sf: ts.SourceFile }>();
+
+function sourceFileOf(file: FileModel): ts.SourceFile {
+  const hit = sourceFiles.get(file);
+  if (hit && hit.text === file.text) return hit.sf;
+  const sf = ts.createSourceFile(file.path, file.text, ts.ScriptTarget.Latest, true, scriptKind(file.path));
+  sourceFiles.set(file, { text: file.text, sf });
+  return sf;
 }
 
 type PropertyNode = ts.PropertyAssignment | ts.ShorthandPropertyAssignment;
@@ -37,7 +48,7 @@ class Renderer {
 
   constructor(private readonly file: FileModel) {
     this.text = file.text;
-    this.sf = ts.createSourceFile(file.path, file.text, ts.ScriptTarget.Latest, true, scriptKind(file.path));
+    this.sf = sourceFileOf(file);
     this.lines = new LineIndex(file.text);
     this.nl = eol(file.text);
     this.quote = this.quoteStyle();

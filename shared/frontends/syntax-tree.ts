@@ -1,0 +1,400 @@
+import type { Language, Tree, TreeCursor } from 'web-tree-sitter';
+import { parserFor, rawCursor, type GrammarName, type RawCursor } from './treesitter';
+
+/**
+ * A tree-sitter syntax tree copied into plain JavaScript objects in one TreeCursor pass, then freed.
+ *
+ * Every property of a web-tree-sitter `Node` (`type`, `text`, `children`, `childForFieldName`...) crosses into wasm
+ * and allocates a fresh wrapper, which made the lowering of the tree-sitter frontends cost several times the parse.
+ * `SyntaxNode` offers the subset of the `Node` API the frontends use, with the same meaning, at the cost of a property
+ * read: children, fields and parents are plain references, `text` is a slice of the source, cached.
+ */
+export interface Point {
+  row: number;
+  column: number;
+}
+
+const NO_NODES: readonly SyntaxNode[] = Object.freeze([]);
+
+/** Unique across trees, so maps keyed by `id` never mix nodes of two parses. */
+let nextId = 1;
+
+/** The text and line table one tree's nodes share. */
+class Source {
+  private newlines: number[] | undefined;
+
+  constructor(readonly text: string) {}
+
+  /** tree-sitter's point: rows count `\n` only, columns are UTF-16 code units from the line start. */
+  point(index: number): Point {
+    let nl = this.newlines;
+    if (!nl) {
+      nl = [];
+      for (let i = this.text.indexOf('\n'); i >= 0; i = this.text.indexOf('\n', i + 1)) nl.push(i);
+      this.newlines = nl;
+    }
+    // the number of newlines before `index`
+    let lo = 0;
+    let hi = nl.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (nl[mid]! < index) lo = mid + 1;
+      else hi = mid;
+    }
+    return { row: lo, column: lo === 0 ? index : index - nl[lo - 1]! - 1 };
+  }
+}
+
+export class SyntaxNode {
+  readonly id = nextId++;
+  parent: SyntaxNode | null = null;
+  /** All children, named and anonymous, extras (comments) included, in source order. */
+  children: readonly SyntaxNode[] = NO_NODES;
+  /** The field this node fills in its parent (`left`, `body`...), if any. */
+  fieldName: string | undefined = undefined;
+  /** Some node of this subtree is an ERROR or MISSING node. */
+  hasError = false;
+  /** This node's position in its parent's `children`. */
+  private index = 0;
+  private cachedText: string | undefined = undefined;
+  private cachedNamed: readonly SyntaxNode[] | undefined = undefined;
+
+  constructor(
+    private readonly source: Source,
+    readonly type: string,
+    readonly isNamed: boolean,
+    readonly isMissing: boolean,
+    readonly startIndex: number,
+    readonly endIndex: number,
+  ) {}
+
+  get isError(): boolean {
+    return this.type === 'ERROR';
+  }
+
+  get text(): string {
+    return (this.cachedText ??= this.source.text.slice(this.startIndex, this.endIndex));
+  }
+
+  get startPosition(): Point {
+    return this.source.point(this.startIndex);
+  }
+
+  get endPosition(): Point {
+    return this.source.point(this.endIndex);
+  }
+
+  get namedChildren(): readonly SyntaxNode[] {
+    if (this.cachedNamed === undefined) {
+      const cs = this.children;
+      let all = true;
+      for (const c of cs) if (!c.isNamed) all = false;
+      this.cachedNamed = all ? cs : cs.filter((c) => c.isNamed);
+    }
+    return this.cachedNamed;
+  }
+
+  get childCount(): number {
+    return this.children.length;
+  }
+
+  get namedChildCount(): number {
+    return this.namedChildren.length;
+  }
+
+  child(i: number): SyntaxNode | null {
+    return this.children[i] ?? null;
+  }
+
+  namedChild(i: number): SyntaxNode | null {
+    return this.namedChildren[i] ?? null;
+  }
+
+  get firstChild(): SyntaxNode | null {
+    return this.children[0] ?? null;
+  }
+
+  get lastChild(): SyntaxNode | null {
+    return this.children[this.children.length - 1] ?? null;
+  }
+
+  get firstNamedChild(): SyntaxNode | null {
+    return this.namedChildren[0] ?? null;
+  }
+
+  get lastNamedChild(): SyntaxNode | null {
+    const n = this.namedChildren;
+    return n[n.length - 1] ?? null;
+  }
+
+  /** The first child that fills `field`, or null. */
+  childForFieldName(field: string): SyntaxNode | null {
+    for (const c of this.children) if (c.fieldName === field) return c;
+    return null;
+  }
+
+  /** Every child that fills `field`, in order. */
+  childrenForFieldName(field: string): SyntaxNode[] {
+    const out: SyntaxNode[] = [];
+    for (const c of this.children) if (c.fieldName === field) out.push(c);
+    return out;
+  }
+
+  /** As tree-sitter's: the first later node of the parent that ends after this one (empty nodes there are skipped). */
+  get nextSibling(): SyntaxNode | null {
+    return this.next(true);
+  }
+
+  get previousSibling(): SyntaxNode | null {
+    return this.parent?.children[this.index - 1] ?? null;
+  }
+
+  get nextNamedSibling(): SyntaxNode | null {
+    return this.next(false);
+  }
+
+  /** tree-sitter's `ts_node__next_sibling` on the visible tree. */
+  private next(anonymous: boolean): SyntaxNode | null {
+    const start = this.startIndex;
+    const end = this.endIndex;
+    const empty = start === end;
+    let node = this.parent;
+    let later: SyntaxNode | null = null;
+    while (node) {
+      let laterChild: SyntaxNode | null = null;
+      let containing: SyntaxNode | null = null;
+      for (const c of node.children) {
+        if (c.endIndex <= end) continue;
+        if (empty ? c.startIndex < start : c.startIndex <= start) {
+          if (c !== this) containing = c;
+        } else if (anonymous || c.isNamed) {
+          laterChild = c;
+          break;
+        } else if (c.children.length > 0 && c.namedChildren.length > 0) {
+          laterChild = c;
+          break;
+        }
+      }
+      if (containing) {
+        if (laterChild && (anonymous || laterChild.isNamed)) later = laterChild;
+        node = containing;
+      } else if (laterChild && (anonymous || laterChild.isNamed)) return laterChild;
+      else if (laterChild) node = laterChild;
+      else return later;
+    }
+    return null;
+  }
+
+  get previousNamedSibling(): SyntaxNode | null {
+    const sibs = this.parent?.children;
+    if (!sibs) return null;
+    for (let i = this.index - 1; i >= 0; i--) if (sibs[i]!.isNamed) return sibs[i]!;
+    return null;
+  }
+
+  /** The smallest node (named or not) that spans `start..end`, as web-tree-sitter's `descendantForIndex`. */
+  descendantForIndex(start: number, end = start): SyntaxNode {
+    return descendantFor(this, start, end);
+  }
+
+  /** @internal Links the children built by `toSyntaxTree`. */
+  setChildren(children: SyntaxNode[]): void {
+    this.children = children;
+    let err = this.hasError;
+    for (let i = 0; i < children.length; i++) {
+      const c = children[i]!;
+      c.parent = this;
+      c.index = i;
+      if (c.hasError) err = true;
+    }
+    this.hasError = err;
+  }
+}
+
+function descendantFor(root: SyntaxNode, start: number, end: number): SyntaxNode {
+  let node = root;
+  for (;;) {
+    let next: SyntaxNode | undefined;
+    for (const c of node.children) {
+      if (c.endIndex < end) continue;
+      if (c.startIndex === c.endIndex ? c.endIndex < start : c.endIndex <= start) continue;
+      if (start < c.startIndex) break;
+      next = c;
+      break;
+    }
+    if (!next) return node;
+    node = next;
+  }
+}
+
+/** What the copy needs of a cursor; two implementations: web-tree-sitter's `TreeCursor`, and its raw wasm functions. */
+interface Walker {
+  typeId(): number;
+  start(): number;
+  end(): number;
+  missing(): boolean;
+  named(): boolean;
+  field(): number;
+  firstChild(): boolean;
+  nextSibling(): boolean;
+  parent(): boolean;
+  close(): void;
+}
+
+class RawWalker implements Walker {
+  constructor(
+    private readonly api: RawCursor,
+    private readonly tree: number,
+  ) {
+    api._ts_tree_root_node_wasm(tree);
+    api._ts_tree_cursor_new_wasm(tree);
+  }
+  typeId(): number {
+    return this.api._ts_tree_cursor_current_node_type_id_wasm(this.tree);
+  }
+  start(): number {
+    return this.api._ts_tree_cursor_start_index_wasm(this.tree);
+  }
+  end(): number {
+    return this.api._ts_tree_cursor_end_index_wasm(this.tree);
+  }
+  missing(): boolean {
+    return this.api._ts_tree_cursor_current_node_is_missing_wasm(this.tree) === 1;
+  }
+  named(): boolean {
+    return this.api._ts_tree_cursor_current_node_is_named_wasm(this.tree) === 1;
+  }
+  field(): number {
+    return this.api._ts_tree_cursor_current_field_id_wasm(this.tree);
+  }
+  firstChild(): boolean {
+    return this.api._ts_tree_cursor_goto_first_child_wasm(this.tree) === 1;
+  }
+  nextSibling(): boolean {
+    return this.api._ts_tree_cursor_goto_next_sibling_wasm(this.tree) === 1;
+  }
+  parent(): boolean {
+    return this.api._ts_tree_cursor_goto_parent_wasm(this.tree) === 1;
+  }
+  close(): void {
+    this.api._ts_tree_cursor_delete_wasm(this.tree);
+  }
+}
+
+class CursorWalker implements Walker {
+  private readonly cursor: TreeCursor;
+  constructor(tree: Tree) {
+    this.cursor = tree.walk();
+  }
+  typeId(): number {
+    return this.cursor.nodeTypeId;
+  }
+  start(): number {
+    return this.cursor.startIndex;
+  }
+  end(): number {
+    return this.cursor.endIndex;
+  }
+  missing(): boolean {
+    return this.cursor.nodeIsMissing;
+  }
+  named(): boolean {
+    return this.cursor.nodeIsNamed;
+  }
+  field(): number {
+    return this.cursor.currentFieldId;
+  }
+  firstChild(): boolean {
+    return this.cursor.gotoFirstChild();
+  }
+  nextSibling(): boolean {
+    return this.cursor.gotoNextSibling();
+  }
+  parent(): boolean {
+    return this.cursor.gotoParent();
+  }
+  close(): void {
+    this.cursor.delete();
+  }
+}
+
+/** Per language: whether each type id is named (asked of wasm once per type, not once per node). */
+const namedByLanguage = new WeakMap<Language, (boolean | undefined)[]>();
+
+/**
+ * Copies a web-tree-sitter tree parsed from `text` into `SyntaxNode`s; the tree may be deleted afterwards.
+ * `raw`: walk with the raw wasm cursor functions when available (the default), else with `TreeCursor`.
+ */
+export function toSyntaxTree(tree: Tree, text: string, raw = true): SyntaxNode {
+  const language = tree.language;
+  const types = language.types;
+  const fields = language.fields;
+  let named = namedByLanguage.get(language);
+  if (!named) namedByLanguage.set(language, (named = []));
+  const source = new Source(text);
+  const api = raw ? rawCursor() : undefined;
+  const address = (tree as unknown as Record<number, unknown>)[0];
+  const w: Walker = api && typeof address === 'number' && address > 0 ? new RawWalker(api, address) : new CursorWalker(tree);
+  const make = (): SyntaxNode => {
+    const typeId = w.typeId();
+    const start = w.start();
+    const end = w.end();
+    // MISSING nodes are empty: only an empty node can be one
+    const missing = start === end && w.missing();
+    let isNamed = named[typeId];
+    if (isNamed === undefined) isNamed = named[typeId] = w.named();
+    const n = new SyntaxNode(source, types[typeId] || 'ERROR', isNamed, missing, start, end);
+    if (missing || n.type === 'ERROR') n.hasError = true;
+    return n;
+  };
+  try {
+    const root = make();
+    // One pass without recursion (tree-sitter builds arbitrarily deep trees): a stack of the open nodes' children.
+    const open: SyntaxNode[] = [root];
+    const kids: SyntaxNode[][] = [];
+    if (!w.firstChild()) return root;
+    kids.push([]);
+    for (;;) {
+      const n = make();
+      const fieldId = w.field();
+      if (fieldId) n.fieldName = fields[fieldId] ?? undefined;
+      kids[kids.length - 1]!.push(n);
+      if (w.firstChild()) {
+        open.push(n);
+        kids.push([]);
+        continue;
+      }
+      while (!w.nextSibling()) {
+        open.pop()!.setChildren(kids.pop()!);
+        if (!open.length || !w.parent()) return root;
+      }
+    }
+  } finally {
+    w.close();
+  }
+}
+
+/** Parses `text` and returns the root of its plain copy (the wasm tree is freed); undefined if tree-sitter gives up. */
+export function parseSyntaxTree(grammar: GrammarName, text: string): SyntaxNode | undefined {
+  const tree = parserFor(grammar).parse(text);
+  if (!tree) return undefined;
+  try {
+    return toSyntaxTree(tree, text);
+  } finally {
+    tree.delete();
+  }
+}
+
+const byOwner = new WeakMap<object, { grammar: GrammarName; text: string; root: SyntaxNode | undefined }>();
+
+/**
+ * The syntax tree of `text`, parsed once per owner (a `FileModel`): a renderer turning each of a file's fixes into
+ * edits would otherwise parse the file once per fix. The tree lives as long as the owner.
+ */
+export function cachedSyntaxTree(owner: object, grammar: GrammarName, text: string): SyntaxNode | undefined {
+  const hit = byOwner.get(owner);
+  if (hit && hit.grammar === grammar && hit.text === text) return hit.root;
+  const root = parseSyntaxTree(grammar, text);
+  byOwner.set(owner, { grammar, text, root });
+  return root;
+}
