@@ -35,12 +35,22 @@ function time(fn: () => void, runs: number): number {
 }
 
 async function main(): Promise<void> {
-  const out: string[] = [`# Faultline benchmarks`, '', `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'})`, ''];
+  const out: string[] = [
+    `# Faultline benchmarks`,
+    '',
+    `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'})`,
+    '',
+  ];
   const t0 = performance.now();
   await initEngine();
   out.push(`Engine start (tree-sitter and both grammars): ${(performance.now() - t0).toFixed(0)} ms`, '');
 
-  out.push('## Per 1,000 lines (medians of 20 runs on a generated ~2,000-line program)', '', '| language | parse | lowering | rules | total | rules / (parse+lowering) |', '|---|---|---|---|---|---|');
+  out.push(
+    '## Per 1,000 lines (medians of 20 runs on a generated ~2,000-line program)',
+    '',
+    '| language | parse | lowering | rules | total | rules / (parse+lowering) |',
+    '|---|---|---|---|---|---|',
+  );
   for (const lang of LANGS) {
     const text = generateProgram(lang, 2000);
     const lines = text.split('\n').length;
@@ -52,11 +62,14 @@ async function main(): Promise<void> {
     const parse = time(parseOnly, 20);
     const full = time(() => parseSource(file, text), 20);
     const model = parseSource(file, text);
-    const program = lang === 'terraform' ? buildTerraformProgram('/bench', [model]) : buildPulumiProgram('/bench', [model], undefined, 'file');
+    const program =
+      lang === 'terraform' ? buildTerraformProgram('/bench', [model]) : buildPulumiProgram('/bench', [model], undefined, 'file');
     const rules = time(() => analyzeProgram(program, { profile: 'production' }), 20);
     const k = 1000 / lines;
     const lowering = Math.max(0, full - parse);
-    out.push(`| ${lang} | ${(parse * k).toFixed(2)} ms | ${(lowering * k).toFixed(2)} ms | ${(rules * k).toFixed(2)} ms | ${((full + rules) * k).toFixed(2)} ms | ${((rules / full) * 100).toFixed(0)}% |`);
+    out.push(
+      `| ${lang} | ${(parse * k).toFixed(2)} ms | ${(lowering * k).toFixed(2)} ms | ${(rules * k).toFixed(2)} ms | ${((full + rules) * k).toFixed(2)} ms | ${((rules / full) * 100).toFixed(0)}% |`,
+    );
   }
 
   const corpus = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-'));
@@ -72,7 +85,12 @@ async function main(): Promise<void> {
   const a0 = performance.now();
   const result = await audit([corpus], { profile: 'production' });
   const secs = (performance.now() - a0) / 1000;
-  out.push('', `## audit`, '', `${n} files (~200 lines each, four languages) in ${(secs * 1000).toFixed(0)} ms: **${(result.files / secs).toFixed(0)} files/s** on one thread, ${result.findings.length} findings.`);
+  out.push(
+    '',
+    `## audit`,
+    '',
+    `${n} files (~200 lines each, four languages) in ${(secs * 1000).toFixed(0)} ms: **${(result.files / secs).toFixed(0)} files/s** on one thread, ${result.findings.length} findings.`,
+  );
   fs.rmSync(corpus, { recursive: true, force: true });
 
   const latency = await serverLatency();

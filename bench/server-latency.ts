@@ -21,14 +21,26 @@ export async function serverLatency(): Promise<string[]> {
   conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({ debounceMs: 0 })));
   conn.onRequest('client/registerCapability', () => null);
   conn.listen();
-  await conn.sendRequest('initialize', { processId: process.pid, rootUri: 'file://' + ws, capabilities: { workspace: { configuration: true } }, initializationOptions: { debounceMs: 0 } });
+  await conn.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: 'file://' + ws,
+    capabilities: { workspace: { configuration: true } },
+    initializationOptions: { debounceMs: 0 },
+  });
   await conn.sendNotification('initialized', {});
   // The first analysis waits for the parsers: ready means a first diagnostics round trip.
   const readyUri = 'file://' + path.join(ws, 'ready.tf');
   const ready = new Promise((r) => (waiting = r));
-  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: readyUri, languageId: 'terraform', version: 1, text: 'resource "aws_sqs_queue" "q" {}\n' } });
+  await conn.sendNotification('textDocument/didOpen', {
+    textDocument: { uri: readyUri, languageId: 'terraform', version: 1, text: 'resource "aws_sqs_queue" "q" {}\n' },
+  });
   await ready;
-  const out = [`Server ready (spawn to first diagnostics): ${(performance.now() - t0).toFixed(0)} ms`, '', '| language (1,000 lines) | didChange -> diagnostics median | p95 | hover median | code action median |', '|---|---|---|---|---|'];
+  const out = [
+    `Server ready (spawn to first diagnostics): ${(performance.now() - t0).toFixed(0)} ms`,
+    '',
+    '| language (1,000 lines) | didChange -> diagnostics median | p95 | hover median | code action median |',
+    '|---|---|---|---|---|',
+  ];
   for (const lang of ['terraform', 'typescript', 'javascript', 'python'] as BenchLanguage[]) {
     const uri = 'file://' + path.join(ws, `main.${EXTENSION[lang]}`);
     let text = generateProgram(lang, 1000);
@@ -45,7 +57,9 @@ export async function serverLatency(): Promise<string[]> {
       const insert = i % 2 === 0;
       done = new Promise((r) => (waiting = r));
       const t = performance.now();
-      const change = insert ? { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: ' ' } : { range: { start: { line: line - 7, character: 0 }, end: { line: line - 7, character: 1 } }, text: '' };
+      const change = insert
+        ? { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: ' ' }
+        : { range: { start: { line: line - 7, character: 0 }, end: { line: line - 7, character: 1 } }, text: '' };
       text = applyChange(text, change);
       await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [change] });
       await done;
@@ -54,10 +68,16 @@ export async function serverLatency(): Promise<string[]> {
       await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 40, character: 10 } });
       hov.push(performance.now() - h);
       const c = performance.now();
-      await conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 40, character: 0 }, end: { line: 41, character: 0 } }, context: { diagnostics: [] } });
+      await conn.sendRequest('textDocument/codeAction', {
+        textDocument: { uri },
+        range: { start: { line: 40, character: 0 }, end: { line: 41, character: 0 } },
+        context: { diagnostics: [] },
+      });
       act.push(performance.now() - c);
     }
-    out.push(`| ${lang} | ${pct(lat, 50).toFixed(1)} ms | ${pct(lat, 95).toFixed(1)} ms | ${pct(hov, 50).toFixed(1)} ms | ${pct(act, 50).toFixed(1)} ms |`);
+    out.push(
+      `| ${lang} | ${pct(lat, 50).toFixed(1)} ms | ${pct(lat, 95).toFixed(1)} ms | ${pct(hov, 50).toFixed(1)} ms | ${pct(act, 50).toFixed(1)} ms |`,
+    );
     await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
   }
   const rss = fs.readFileSync(`/proc/${proc.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1];
@@ -68,8 +88,12 @@ export async function serverLatency(): Promise<string[]> {
   return out;
 }
 
-function applyChange(text: string, c: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string }): string {
+function applyChange(
+  text: string,
+  c: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string },
+): string {
   const lines = text.split('\n');
-  const off = (p: { line: number; character: number }): number => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  const off = (p: { line: number; character: number }): number =>
+    lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
   return text.slice(0, off(c.range.start)) + c.text + text.slice(off(c.range.end));
 }

@@ -17,7 +17,12 @@ export function makeBaseline(result: AuditResult, root: string): Baseline {
     tool: 'faultline',
     version: 1,
     created: new Date().toISOString(),
-    findings: result.findings.map((f, i) => ({ fingerprint: fps[i]!, ruleId: f.ruleId, file: path.relative(root, f.loc.file).split(path.sep).join('/'), message: f.message })),
+    findings: result.findings.map((f, i) => ({
+      fingerprint: fps[i]!,
+      ruleId: f.ruleId,
+      file: path.relative(root, f.loc.file).split(path.sep).join('/'),
+      message: f.message,
+    })),
   };
 }
 
@@ -29,7 +34,8 @@ export function readBaseline(file: string): Baseline {
     throw new Error(`cannot read baseline ${file}: ${(e as Error).message}`, { cause: e });
   }
   const b = data as Baseline;
-  if (b?.tool !== 'faultline' || !Array.isArray(b.findings)) throw new Error(`${file} is not a Faultline baseline (write one with faultline baseline)`);
+  if (b?.tool !== 'faultline' || !Array.isArray(b.findings))
+    throw new Error(`${file} is not a Faultline baseline (write one with faultline baseline)`);
   return b;
 }
 

@@ -23,7 +23,11 @@ export function toJson(result: AuditResult): unknown {
       ...(f.resource ? { resource: { type: f.resource.type, name: f.resource.name } } : {}),
       fixes: f.fixes.map((fx) => ({
         title: fx.title,
-        edits: fx.edits.map((e) => ({ file: rel(e.file), range: { start: pos(e.range.start), end: pos(e.range.end) }, newText: e.newText })),
+        edits: fx.edits.map((e) => ({
+          file: rel(e.file),
+          range: { start: pos(e.range.start), end: pos(e.range.end) },
+          newText: e.newText,
+        })),
       })),
     })),
     skipped: result.skipped.map((s) => ({ file: rel(s.path), reason: s.reason })),
@@ -45,13 +49,20 @@ export function toText(result: AuditResult, color: boolean): string {
     const lines = text !== undefined ? new LineIndex(text) : undefined;
     for (const f of fs) {
       const p = pos(f.loc.range.start);
-      out.push(`  ${c('\x1b[2m', `${p.line}:${p.column}`.padEnd(8))} ${c(COLORS[f.severity], f.severity.padEnd(8))} ${f.message}  ${c('\x1b[2m', f.ruleId)}`);
+      out.push(
+        `  ${c('\x1b[2m', `${p.line}:${p.column}`.padEnd(8))} ${c(COLORS[f.severity], f.severity.padEnd(8))} ${f.message}  ${c('\x1b[2m', f.ruleId)}`,
+      );
       if (lines && f.loc.range.start.line < lines.lineCount()) {
         const src = lines.lineText(f.loc.range.start.line);
         if (src.length <= 240) {
-          const width = Math.max(1, (f.loc.range.end.line === f.loc.range.start.line ? f.loc.range.end.character : src.length) - f.loc.range.start.character);
+          const width = Math.max(
+            1,
+            (f.loc.range.end.line === f.loc.range.start.line ? f.loc.range.end.character : src.length) - f.loc.range.start.character,
+          );
           out.push(c('\x1b[2m', `    ${String(p.line).padStart(4)} | `) + src.replace(/\t/g, ' '));
-          out.push(c('\x1b[2m', '         | ') + ' '.repeat(f.loc.range.start.character) + c(COLORS[f.severity], '^'.repeat(Math.min(width, 200))));
+          out.push(
+            c('\x1b[2m', '         | ') + ' '.repeat(f.loc.range.start.character) + c(COLORS[f.severity], '^'.repeat(Math.min(width, 200))),
+          );
         }
       }
     }

@@ -17,7 +17,9 @@ function prop(p: Property, program: Program): unknown {
     ...(e.state === 'known' ? { value: e.value } : { unknown: describeEvaluation(p.value, program) }),
     ...(p.value.output ? { output: true } : {}),
     ...(p.value.kind === 'object' ? { properties: p.value.props.map((q) => prop(q, program)) } : {}),
-    ...(p.value.kind === 'list' && p.value.items.some((i) => i.kind === 'object') ? { items: p.value.items.map((i) => item(i, program)) } : {}),
+    ...(p.value.kind === 'list' && p.value.items.some((i) => i.kind === 'object')
+      ? { items: p.value.items.map((i) => item(i, program)) }
+      : {}),
   };
 }
 
@@ -44,6 +46,8 @@ export function inspectJson(program: Program, file: string): unknown {
         options: Object.fromEntries(Object.entries(r.options).map(([k, v]) => [k, describeEvaluation(v as Value, program)])),
         properties: r.props.props.map((p) => prop(p, program)),
       })),
-    parseErrors: program.files.filter((f) => path.resolve(f.path) === abs).flatMap((f) => f.parseErrors.map((e) => ({ message: e.message, range: range(e.loc) }))),
+    parseErrors: program.files
+      .filter((f) => path.resolve(f.path) === abs)
+      .flatMap((f) => f.parseErrors.map((e) => ({ message: e.message, range: range(e.loc) }))),
   };
 }

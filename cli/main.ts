@@ -35,7 +35,9 @@ function loadConfig(explicit: string | undefined, paths: string[]): FaultlineCon
   const { config, errors } = loadConfigFile(file);
   if (errors.length) {
     const e = errors[0]!;
-    throw new UsageError(`${path.relative(process.cwd(), file)}:${e.loc.range.start.line + 1}:${e.loc.range.start.character + 1}: ${e.message}`);
+    throw new UsageError(
+      `${path.relative(process.cwd(), file)}:${e.loc.range.start.line + 1}:${e.loc.range.start.character + 1}: ${e.message}`,
+    );
   }
   return config;
 }
@@ -113,8 +115,13 @@ export async function main(argv: string[]): Promise<number> {
         }
         writeFixes(plan);
         const fixed = [...plan.files.values()].reduce((n, f) => n + f.fixed.length, 0);
-        for (const [file, { fixed: fs2 }] of plan.files) process.stderr.write(`fixed ${fs2.length} in ${path.relative(process.cwd(), file)}: ${[...new Set(fs2.map((f) => f.ruleId))].join(', ')}\n`);
-        process.stderr.write(`faultline: applied ${fixed} fix${fixed === 1 ? '' : 'es'} in ${plan.files.size} file${plan.files.size === 1 ? '' : 's'}\n`);
+        for (const [file, { fixed: fs2 }] of plan.files)
+          process.stderr.write(
+            `fixed ${fs2.length} in ${path.relative(process.cwd(), file)}: ${[...new Set(fs2.map((f) => f.ruleId))].join(', ')}\n`,
+          );
+        process.stderr.write(
+          `faultline: applied ${fixed} fix${fixed === 1 ? '' : 'es'} in ${plan.files.size} file${plan.files.size === 1 ? '' : 's'}\n`,
+        );
         result = await runAudit(paths, o);
       }
       if (o.baseline) {
@@ -159,11 +166,18 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'as JSON')
     .action((o: { json?: boolean }) => {
       if (o.json) {
-        process.stdout.write(JSON.stringify(allRules.map((r) => r.meta), null, 2) + '\n');
+        process.stdout.write(
+          JSON.stringify(
+            allRules.map((r) => r.meta),
+            null,
+            2,
+          ) + '\n',
+        );
         return;
       }
       const w = Math.max(...allRules.map((r) => r.meta.id.length));
-      for (const r of allRules) process.stdout.write(`${r.meta.id.padEnd(w)}  ${r.meta.severity.padEnd(8)}  ${r.meta.category.padEnd(13)}  ${r.meta.title}\n`);
+      for (const r of allRules)
+        process.stdout.write(`${r.meta.id.padEnd(w)}  ${r.meta.severity.padEnd(8)}  ${r.meta.category.padEnd(13)}  ${r.meta.title}\n`);
     });
 
   program

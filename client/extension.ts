@@ -17,7 +17,13 @@ const SELECTOR = [
 
 function settings(): Record<string, unknown> {
   const c = vscode.workspace.getConfiguration('faultline');
-  return { enable: c.get('enable', true), profile: c.get('profile', 'auto'), run: c.get('run', 'onType'), rules: c.get('rules', {}), debounceMs: c.get('debounceMs', 150) };
+  return {
+    enable: c.get('enable', true),
+    profile: c.get('profile', 'auto'),
+    run: c.get('run', 'onType'),
+    rules: c.get('rules', {}),
+    debounceMs: c.get('debounceMs', 150),
+  };
 }
 
 function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
@@ -70,7 +76,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { location: vscode.ProgressLocation.Notification, title: 'Faultline: auditing the workspace', cancellable: true },
       async (_progress, token) => {
         const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-        const result = (await client!.sendRequest('workspace/executeCommand', { command: 'faultline.server.auditWorkspace', arguments: [folders] }, token)) as AuditSummary | null;
+        const result = (await client!.sendRequest(
+          'workspace/executeCommand',
+          { command: 'faultline.server.auditWorkspace', arguments: [folders] },
+          token,
+        )) as AuditSummary | null;
         if (result) lastAudit = result;
         return result ?? undefined;
       },
@@ -87,10 +97,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (result) showReport(context, result);
     }),
     vscode.commands.registerCommand('faultline.exportSarif', async () => {
-      const target = await vscode.window.showSaveDialog({ filters: { SARIF: ['sarif', 'json'] }, defaultUri: vscode.Uri.file(path.join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '.', 'faultline.sarif')) });
+      const target = await vscode.window.showSaveDialog({
+        filters: { SARIF: ['sarif', 'json'] },
+        defaultUri: vscode.Uri.file(path.join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '.', 'faultline.sarif')),
+      });
       if (!target) return;
       const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-      const sarif = (await client!.sendRequest('workspace/executeCommand', { command: 'faultline.server.sarif', arguments: [folders] })) as unknown;
+      const sarif = (await client!.sendRequest('workspace/executeCommand', {
+        command: 'faultline.server.sarif',
+        arguments: [folders],
+      })) as unknown;
       await vscode.workspace.fs.writeFile(target, Buffer.from(JSON.stringify(sarif, null, 2)));
       void vscode.window.showInformationMessage(`Faultline: SARIF written to ${target.fsPath}`);
     }),

@@ -5,7 +5,16 @@ export interface AuditSummary {
   cancelled: boolean;
   durationMs: number;
   skipped: { file: string; reason: string }[];
-  findings: { ruleId: string; title: string; severity: string; category: string; file: string; line: number; character: number; message: string }[];
+  findings: {
+    ruleId: string;
+    title: string;
+    severity: string;
+    category: string;
+    file: string;
+    line: number;
+    character: number;
+    message: string;
+  }[];
 }
 
 let panel: vscode.WebviewPanel | undefined;
@@ -22,7 +31,10 @@ function counts<T>(items: T[], key: (t: T) => string): [string, number][] {
 function chart(title: string, rows: [string, number][], cls = ''): string {
   const max = Math.max(1, ...rows.map((r) => r[1]));
   return `<section><h2>${esc(title)}</h2>${rows
-    .map(([k, n]) => `<div class="row"><span class="label">${esc(k)}</span><span class="bar ${cls} ${cls ? esc(k) : ''}" style="width:${Math.max(2, (n / max) * 100)}%"></span><span class="n">${n}</span></div>`)
+    .map(
+      ([k, n]) =>
+        `<div class="row"><span class="label">${esc(k)}</span><span class="bar ${cls} ${cls ? esc(k) : ''}" style="width:${Math.max(2, (n / max) * 100)}%"></span><span class="n">${n}</span></div>`,
+    )
     .join('')}</section>`;
 }
 
@@ -58,14 +70,24 @@ a { color: var(--vscode-textLink-foreground); cursor: pointer; }
 <h1>Faultline report</h1>
 <p>${f.length} finding${f.length === 1 ? '' : 's'} in ${summary.files} files, ${summary.durationMs} ms${summary.cancelled ? ' (cancelled: partial)' : ''}${summary.skipped.length ? `, ${summary.skipped.length} skipped` : ''}.</p>
 <div class="grid">
-${chart('By severity', ['critical', 'high', 'medium', 'low'].map((s) => [s, f.filter((x) => x.severity === s).length] as [string, number]), 'sev')}
-${chart('By category', counts(f, (x) => x.category))}
+${chart(
+  'By severity',
+  ['critical', 'high', 'medium', 'low'].map((s) => [s, f.filter((x) => x.severity === s).length] as [string, number]),
+  'sev',
+)}
+${chart(
+  'By category',
+  counts(f, (x) => x.category),
+)}
 ${chart('By rule', counts(f, (x) => x.ruleId).slice(0, 15))}
 ${chart('By file', counts(f, (x) => rel(x.file)).slice(0, 15))}
 </div>
 <table><thead><tr><th>Severity</th><th>Rule</th><th>Location</th><th>Message</th></tr></thead><tbody>
 ${f
-  .map((x, i) => `<tr><td>${esc(x.severity)}</td><td>${esc(x.ruleId)}</td><td><a data-i="${i}">${esc(rel(x.file))}:${x.line + 1}</a></td><td>${esc(x.message)}</td></tr>`)
+  .map(
+    (x, i) =>
+      `<tr><td>${esc(x.severity)}</td><td>${esc(x.ruleId)}</td><td><a data-i="${i}">${esc(rel(x.file))}:${x.line + 1}</a></td><td>${esc(x.message)}</td></tr>`,
+  )
   .join('\n')}
 </tbody></table>
 <script nonce="${nonce}">

@@ -13,7 +13,10 @@ const LANG_NAME: Record<string, string> = { tf: 'Terraform', ts: 'TypeScript', j
 function examples(id: string): string {
   const dir = path.join(root, 'test/fixtures/rules', id);
   if (!fs.existsSync(dir)) return '';
-  const files = fs.readdirSync(dir).filter((f) => /^(bad|good)\.(tf|ts|js|py)$/.test(f)).sort((a, b) => (a.startsWith('bad') === b.startsWith('bad') ? a.localeCompare(b) : a.startsWith('bad') ? -1 : 1));
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => /^(bad|good)\.(tf|ts|js|py)$/.test(f))
+    .sort((a, b) => (a.startsWith('bad') === b.startsWith('bad') ? a.localeCompare(b) : a.startsWith('bad') ? -1 : 1));
   if (!files.length) return '';
   const parts = ['', '## Examples', ''];
   for (const f of files) {

@@ -44,7 +44,10 @@ export class Analysis {
   /** The last result per file, for hovers and code actions. */
   readonly results = new Map<string, ProgramResult>();
 
-  constructor(public settings: Settings = DEFAULT_SETTINGS, public roots: string[] = []) {}
+  constructor(
+    public settings: Settings = DEFAULT_SETTINGS,
+    public roots: string[] = [],
+  ) {}
 
   setOpen(file: string, text: string): void {
     this.open.set(file, text);
@@ -146,11 +149,19 @@ export class Analysis {
     if (text !== undefined && text.length > MAX_DOCUMENT_CHARS) return this.tooLarge(file, unit, text.length);
     // Cheap bail-out: a script that never mentions Pulumi is not a Pulumi program.
     if (unit.kind !== 'terraform-module' && text !== undefined && !text.includes('pulumi')) {
-      const empty: ProgramResult = { program: loadProgram({ ...unit, files: [] }, this.read, this.parse), findings: [], byFile: new Map([[file, []]]) };
+      const empty: ProgramResult = {
+        program: loadProgram({ ...unit, files: [] }, this.read, this.parse),
+        findings: [],
+        byFile: new Map([[file, []]]),
+      };
       this.results.set(file, empty);
       return empty;
     }
-    const program = loadProgram({ ...unit, files: unit.files.filter((f) => f === file || (this.read(f)?.length ?? 0) <= MAX_DOCUMENT_CHARS) }, this.read, this.parse);
+    const program = loadProgram(
+      { ...unit, files: unit.files.filter((f) => f === file || (this.read(f)?.length ?? 0) <= MAX_DOCUMENT_CHARS) },
+      this.read,
+      this.parse,
+    );
     const { config } = this.config(file);
     const merged: FaultlineConfig = { ...config, rules: { ...config?.rules, ...this.settings.rules } };
     const profile = this.settings.profile !== 'auto' ? this.settings.profile : config?.profile;
@@ -172,7 +183,11 @@ export class Analysis {
       message: `this file has ${(chars / 1024 / 1024).toFixed(1)} MB of text; Faultline analyses files up to 5 MB`,
       loc: { file, start: 0, end: 0, range: { start: zero, end: zero } },
     };
-    const result: ProgramResult = { program: loadProgram({ ...unit, files: [] }, this.read, this.parse), findings: [finding], byFile: new Map([[file, [finding]]]) };
+    const result: ProgramResult = {
+      program: loadProgram({ ...unit, files: [] }, this.read, this.parse),
+      findings: [finding],
+      byFile: new Map([[file, [finding]]]),
+    };
     this.results.set(file, result);
     return result;
   }

@@ -12,7 +12,16 @@ export interface AuditSummary {
   cancelled: boolean;
   durationMs: number;
   skipped: { file: string; reason: string }[];
-  findings: { ruleId: string; title: string; severity: Severity; category: string; file: string; line: number; character: number; message: string }[];
+  findings: {
+    ruleId: string;
+    title: string;
+    severity: Severity;
+    category: string;
+    file: string;
+    line: number;
+    character: number;
+    message: string;
+  }[];
 }
 
 /**
@@ -43,7 +52,10 @@ export async function auditWorkspace(
           return summary;
         }
         const program = loadProgram(unit, analysis.read, (f, t) => (analysis.isOpen(f) ? analysis.parse(f, t) : parseSource(f, t)));
-        const findings = analyzeProgram(program, { config: { ...config, rules: { ...config?.rules, ...analysis.settings.rules } }, profile: analysis.settings.profile !== 'auto' ? analysis.settings.profile : config?.profile });
+        const findings = analyzeProgram(program, {
+          config: { ...config, rules: { ...config?.rules, ...analysis.settings.rules } },
+          profile: analysis.settings.profile !== 'auto' ? analysis.settings.profile : config?.profile,
+        });
         summary.files += program.files.length;
         for (const file of program.files) {
           const mine = findings.filter((f) => f.loc.file === file.path);
@@ -56,7 +68,16 @@ export async function auditWorkspace(
         }
         for (const f of findings) {
           const meta = ruleById(f.ruleId)?.meta;
-          summary.findings.push({ ruleId: f.ruleId, title: meta?.title ?? f.ruleId, severity: f.severity, category: meta?.category ?? 'analyser', file: f.loc.file, line: f.loc.range.start.line, character: f.loc.range.start.character, message: f.message });
+          summary.findings.push({
+            ruleId: f.ruleId,
+            title: meta?.title ?? f.ruleId,
+            severity: f.severity,
+            category: meta?.category ?? 'analyser',
+            file: f.loc.file,
+            line: f.loc.range.start.line,
+            character: f.loc.range.start.character,
+            message: f.message,
+          });
         }
         done++;
         progress.report(Math.round((done / units.length) * 100), `${done} of ${units.length} programs`);

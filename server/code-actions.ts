@@ -1,7 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyEdits as applyJsonEdits, modify } from 'jsonc-parser';
-import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type TextEdit as LspTextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
 import { renderFix } from '../shared/engine/fixes';
 import { frontendFor } from '../shared/engine/frontends';
 import type { Finding } from '../shared/engine/rule';
@@ -36,11 +42,23 @@ export function codeActions(analysis: Analysis, params: CodeActionParams): CodeA
       for (const fix of finding.fixes ?? []) {
         const edits = renderFix(fix, (p) => models.get(p));
         if (!edits) continue;
-        actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: fix.safe, edit: workspaceEdit(edits) });
+        actions.push({
+          title: fix.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [d],
+          isPreferred: fix.safe,
+          edit: workspaceEdit(edits),
+        });
       }
-      actions.push({ title: `Ignore ${finding.ruleId} here`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: workspaceEdit([ignoreEdit(model, finding)]) });
+      actions.push({
+        title: `Ignore ${finding.ruleId} here`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        edit: workspaceEdit([ignoreEdit(model, finding)]),
+      });
       const off = turnOffEdit(analysis, file, finding.ruleId);
-      if (off) actions.push({ title: `Turn ${finding.ruleId} off in faultline.json`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: off });
+      if (off)
+        actions.push({ title: `Turn ${finding.ruleId} off in faultline.json`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: off });
     }
   }
   // Fix-all renders every safe fix of the file: only when asked for (on save), not for every lightbulb request.
@@ -91,8 +109,17 @@ function turnOffEdit(analysis: Analysis, file: string, ruleId: string): Workspac
   const cfg = analysis.config(file);
   const existing = analysis.read(cfg.path);
   if (existing === undefined) {
-    const text = JSON.stringify({ $schema: './node_modules/faultline/schemas/faultline.schema.json', rules: { [ruleId]: 'off' } }, null, 2) + '\n';
-    return { documentChanges: [{ kind: 'create', uri: toUri(cfg.path), options: { ignoreIfExists: true } }, { textDocument: { uri: toUri(cfg.path), version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: text }] }] };
+    const text =
+      JSON.stringify({ $schema: './node_modules/faultline/schemas/faultline.schema.json', rules: { [ruleId]: 'off' } }, null, 2) + '\n';
+    return {
+      documentChanges: [
+        { kind: 'create', uri: toUri(cfg.path), options: { ignoreIfExists: true } },
+        {
+          textDocument: { uri: toUri(cfg.path), version: null },
+          edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: text }],
+        },
+      ],
+    };
   }
   if (cfg.errors.length && !fs.existsSync(path.dirname(cfg.path))) return undefined;
   try {
@@ -101,7 +128,12 @@ function turnOffEdit(analysis: Analysis, file: string, ruleId: string): Workspac
     const lines = existing.split(/\r\n|\r|\n/);
     return {
       changes: {
-        [toUri(cfg.path)]: [{ range: { start: { line: 0, character: 0 }, end: { line: lines.length - 1, character: lines[lines.length - 1]!.length } }, newText: updated }],
+        [toUri(cfg.path)]: [
+          {
+            range: { start: { line: 0, character: 0 }, end: { line: lines.length - 1, character: lines[lines.length - 1]!.length } },
+            newText: updated,
+          },
+        ],
       },
     };
   } catch {

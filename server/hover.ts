@@ -41,7 +41,10 @@ export function hover(analysis: Analysis, file: string, pos: Position): Hover | 
     const e = evaluate(prop.value, result.program);
     if (e.state !== 'unknown') return null;
     return {
-      contents: { kind: 'markdown', value: `\`${prop.keyAsWritten}\` = ${sourceOf(prop.value)} → ${describeEvaluation(prop.value, result.program)}\n\nFaultline reports nothing it cannot evaluate.` },
+      contents: {
+        kind: 'markdown',
+        value: `\`${prop.keyAsWritten}\` = ${sourceOf(prop.value)} → ${describeEvaluation(prop.value, result.program)}\n\nFaultline reports nothing it cannot evaluate.`,
+      },
       range: lspRange(prop.value.loc.range),
     };
   }

@@ -62,7 +62,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         hoverProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, 'source.fixAll.faultline'], resolveProvider: false },
+        codeActionProvider: {
+          codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, 'source.fixAll.faultline'],
+          resolveProvider: false,
+        },
         // Not the palette commands' ids: the language client registers every command advertised here.
         executeCommandProvider: { commands: ['faultline.server.auditWorkspace', 'faultline.server.report', 'faultline.server.sarif'] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -110,7 +113,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (cfg.errors.length && documents.get(toUri(cfg.path))) {
       void connection.sendDiagnostics({
         uri: toUri(cfg.path),
-        diagnostics: cfg.errors.map((e) => ({ range: lspRange(e.loc.range), severity: 1, source: 'faultline', code: 'config-invalid', message: e.message })),
+        diagnostics: cfg.errors.map((e) => ({
+          range: lspRange(e.loc.range),
+          severity: 1,
+          source: 'faultline',
+          code: 'config-invalid',
+          message: e.message,
+        })),
       });
     }
   }
@@ -129,31 +138,43 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const track = (doc: TextDocument): void => analysis.setOpen(toPath(doc.uri), doc.getText());
 
   documents.onDidOpen(
-    guard('open', (e) => {
-      track(e.document);
-      if (path.basename(toPath(e.document.uri)) === CONFIG_FILE) return reanalyseAll();
-      schedule(e.document.uri, 0);
-    }, undefined),
+    guard(
+      'open',
+      (e) => {
+        track(e.document);
+        if (path.basename(toPath(e.document.uri)) === CONFIG_FILE) return reanalyseAll();
+        schedule(e.document.uri, 0);
+      },
+      undefined,
+    ),
   );
   documents.onDidChangeContent(
-    guard('change', (e) => {
-      track(e.document);
-      const file = toPath(e.document.uri);
-      if (path.basename(file) === CONFIG_FILE) {
-        analysis.configChanged(file, e.document.getText());
-        return reanalyseAll();
-      }
-      if (analysis.settings.run === 'onType') schedule(e.document.uri);
-    }, undefined),
+    guard(
+      'change',
+      (e) => {
+        track(e.document);
+        const file = toPath(e.document.uri);
+        if (path.basename(file) === CONFIG_FILE) {
+          analysis.configChanged(file, e.document.getText());
+          return reanalyseAll();
+        }
+        if (analysis.settings.run === 'onType') schedule(e.document.uri);
+      },
+      undefined,
+    ),
   );
   documents.onDidSave(guard('save', (e) => (analysis.settings.run === 'onSave' ? schedule(e.document.uri, 0) : undefined), undefined));
   documents.onDidClose(
-    guard('close', (e) => {
-      clearTimeout(timers.get(e.document.uri));
-      analysis.close(toPath(e.document.uri));
-      published.delete(e.document.uri);
-      void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
-    }, undefined),
+    guard(
+      'close',
+      (e) => {
+        clearTimeout(timers.get(e.document.uri));
+        analysis.close(toPath(e.document.uri));
+        published.delete(e.document.uri);
+        void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+      },
+      undefined,
+    ),
   );
 
   function reanalyseAll(): void {
@@ -161,41 +182,58 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   connection.onDidChangeConfiguration(
-    guard('configuration', async () => {
-      await refreshSettings();
-      reanalyseAll();
-    }, undefined),
+    guard(
+      'configuration',
+      async () => {
+        await refreshSettings();
+        reanalyseAll();
+      },
+      undefined,
+    ),
   );
 
   connection.onDidChangeWatchedFiles(
-    guard('watched files', (e) => {
-      for (const c of e.changes) {
-        const file = toPath(c.uri);
-        analysis.invalidate(file);
-        if (path.basename(file) === CONFIG_FILE) analysis.configChanged(file, c.type === FileChangeType.Deleted ? undefined : analysis.read(file));
-      }
-      reanalyseAll();
-    }, undefined),
+    guard(
+      'watched files',
+      (e) => {
+        for (const c of e.changes) {
+          const file = toPath(c.uri);
+          analysis.invalidate(file);
+          if (path.basename(file) === CONFIG_FILE)
+            analysis.configChanged(file, c.type === FileChangeType.Deleted ? undefined : analysis.read(file));
+        }
+        reanalyseAll();
+      },
+      undefined,
+    ),
   );
 
   connection.onHover(guard('request:hover', (p) => hover(analysis, toPath(p.textDocument.uri), p.position), null));
   connection.onCodeAction(guard('request:codeAction', (p) => codeActions(analysis, p), []));
 
   connection.onExecuteCommand(
-    guard('request:executeCommand', async (p, token, progress) => {
-      if (p.command === 'faultline.server.auditWorkspace') {
-        const folders = (p.arguments?.[0] as string[] | undefined) ?? analysis.roots;
-        lastAudit = await auditWorkspace(connection, analysis, folders, token, progress, published);
-        return lastAudit;
-      }
-      if (p.command === 'faultline.server.report') return lastAudit ?? null;
-      if (p.command === 'faultline.server.sarif') {
-        const folders = (p.arguments?.[0] as string[] | undefined) ?? analysis.roots;
-        const result = await audit(folders, { jobs: 1, config: analysis.config(path.join(folders[0] ?? '.', CONFIG_FILE)).config, profile: analysis.settings.profile });
-        return toSarif(result, folders[0]);
-      }
-      throw new Error(`unknown command ${p.command}`);
-    }, null),
+    guard(
+      'request:executeCommand',
+      async (p, token, progress) => {
+        if (p.command === 'faultline.server.auditWorkspace') {
+          const folders = (p.arguments?.[0] as string[] | undefined) ?? analysis.roots;
+          lastAudit = await auditWorkspace(connection, analysis, folders, token, progress, published);
+          return lastAudit;
+        }
+        if (p.command === 'faultline.server.report') return lastAudit ?? null;
+        if (p.command === 'faultline.server.sarif') {
+          const folders = (p.arguments?.[0] as string[] | undefined) ?? analysis.roots;
+          const result = await audit(folders, {
+            jobs: 1,
+            config: analysis.config(path.join(folders[0] ?? '.', CONFIG_FILE)).config,
+            profile: analysis.settings.profile,
+          });
+          return toSarif(result, folders[0]);
+        }
+        throw new Error(`unknown command ${p.command}`);
+      },
+      null,
+    ),
   );
 
   documents.listen(connection);

@@ -91,7 +91,8 @@ export function analyzeProgram(program: Program, opts: AnalyzeOptions = {}): Fin
   for (const f of program.files) {
     if (f.parseErrors.length && ruleEnabled('parse-error', opts)) {
       const first = f.parseErrors[0]!;
-      const more = f.parseErrors.length > 1 ? ` (and ${f.parseErrors.length - 1} more syntax error${f.parseErrors.length > 2 ? 's' : ''})` : '';
+      const more =
+        f.parseErrors.length > 1 ? ` (and ${f.parseErrors.length - 1} more syntax error${f.parseErrors.length > 2 ? 's' : ''})` : '';
       findings.push({
         ruleId: 'parse-error',
         severity: 'high',
@@ -120,7 +121,14 @@ export function analyzeProgram(program: Program, opts: AnalyzeOptions = {}): Fin
         if (unknown.length) message = `suppression names unknown rule ${unknown.map((u) => `"${u}"`).join(', ')}`;
         else if (s.expires && s.expires < today) message = `suppression of ${s.ruleIds.join(', ')} expired on ${s.expires}`;
         else if (!s.used) message = `suppression of ${s.ruleIds.join(', ')} suppresses nothing here; remove it`;
-        if (message) out.push({ ruleId: 'suppression-unused', severity: opts.config?.rules?.['suppression-unused'] as Severity ?? 'low', message, loc: s.loc, profile });
+        if (message)
+          out.push({
+            ruleId: 'suppression-unused',
+            severity: (opts.config?.rules?.['suppression-unused'] as Severity) ?? 'low',
+            message,
+            loc: s.loc,
+            profile,
+          });
       }
     }
   }
@@ -133,7 +141,13 @@ function languageApplies(rule: Rule, lang: Resource['language']): boolean {
 }
 
 export function sortFindings<T extends Pick<Finding, 'loc' | 'ruleId'>>(fs: T[]): T[] {
-  return fs.sort((a, b) => (a.loc.file < b.loc.file ? -1 : a.loc.file > b.loc.file ? 1 : a.loc.start - b.loc.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)));
+  return fs.sort((a, b) =>
+    a.loc.file < b.loc.file
+      ? -1
+      : a.loc.file > b.loc.file
+        ? 1
+        : a.loc.start - b.loc.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
+  );
 }
 
 function errorText(e: unknown): string {

@@ -82,7 +82,15 @@ function stopped(unit: ProgramUnit, ruleId: 'analysis-timeout' | 'internal-error
   const zero = { line: 0, character: 0 };
   return {
     files: unit.files,
-    findings: [{ ruleId, severity: ruleId === 'analysis-timeout' ? 'medium' : 'low', message, loc: { file, start: 0, end: 0, range: { start: zero, end: zero } }, fixes: [] }],
+    findings: [
+      {
+        ruleId,
+        severity: ruleId === 'analysis-timeout' ? 'medium' : 'low',
+        message,
+        loc: { file, start: 0, end: 0, range: { start: zero, end: zero } },
+        fixes: [],
+      },
+    ],
     texts: {},
   };
 }
@@ -105,7 +113,10 @@ function inWorkers(units: ProgramUnit[], opts: AuditOptions, jobs: number): Prom
         return;
       }
       live++;
-      const w = new Worker(WORKER, { workerData: { opts: serializable(opts) }, resourceLimits: { maxOldGenerationSizeMb: opts.workerMemoryMb ?? 1024 } });
+      const w = new Worker(WORKER, {
+        workerData: { opts: serializable(opts) },
+        resourceLimits: { maxOldGenerationSizeMb: opts.workerMemoryMb ?? 1024 },
+      });
       let current = next;
       let timer: NodeJS.Timeout | undefined;
       const finish = (report: UnitReport): void => {
@@ -116,7 +127,9 @@ function inWorkers(units: ProgramUnit[], opts: AuditOptions, jobs: number): Prom
       const send = (): void => {
         const budget = perFile * Math.max(1, current.u.files.length);
         timer = setTimeout(() => {
-          finish(stopped(current.u, 'analysis-timeout', `analysis took longer than ${budget} ms and was stopped; the file was not analysed`));
+          finish(
+            stopped(current.u, 'analysis-timeout', `analysis took longer than ${budget} ms and was stopped; the file was not analysed`),
+          );
           void w.terminate();
         }, budget);
         w.postMessage(current.u);
@@ -138,7 +151,8 @@ function inWorkers(units: ProgramUnit[], opts: AuditOptions, jobs: number): Prom
         live--;
         clearTimeout(timer);
         // A worker that died without a word (killed, process.exit in a dependency) still accounts for its unit.
-        if (results[current.i] === undefined) finish(stopped(current.u, 'internal-error', `analysis stopped: the worker exited with code ${code}`));
+        if (results[current.i] === undefined)
+          finish(stopped(current.u, 'internal-error', `analysis stopped: the worker exited with code ${code}`));
         if (queue.length) spawn();
         else if (live === 0) resolve(results);
       });

@@ -22,7 +22,11 @@ export function parseConfig(text: string, file: string): { config: FaultlineConf
   const errors: ConfigError[] = [];
   // The JSON tree parser and the schema validator recurse: refuse absurd nesting before they overflow the stack.
   const deep = tooDeep(text);
-  if (deep !== undefined) return { config: undefined, errors: [{ loc: lines.loc(file, deep, deep + 1), message: `invalid configuration: nested more than ${MAX_DEPTH} levels deep` }] };
+  if (deep !== undefined)
+    return {
+      config: undefined,
+      errors: [{ loc: lines.loc(file, deep, deep + 1), message: `invalid configuration: nested more than ${MAX_DEPTH} levels deep` }],
+    };
   const parseErrors: JsonParseError[] = [];
   const root = parseTree(text, parseErrors, { allowTrailingComma: false, disallowComments: true });
   for (const e of parseErrors.slice(0, 5)) {
@@ -38,8 +42,14 @@ export function parseConfig(text: string, file: string): { config: FaultlineConf
   validator ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
   if (!validator(value)) {
     for (const err of validator.errors ?? []) {
-      const segments = err.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-      let node: Node | undefined = findNodeAtLocation(root, segments.map((s) => (/^\d+$/.test(s) ? Number(s) : s)));
+      const segments = err.instancePath
+        .split('/')
+        .slice(1)
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+      let node: Node | undefined = findNodeAtLocation(
+        root,
+        segments.map((s) => (/^\d+$/.test(s) ? Number(s) : s)),
+      );
       let message = `${err.instancePath || 'the configuration'} ${err.message ?? 'is invalid'}`;
       if (err.keyword === 'additionalProperties') {
         const extra = (err.params as { additionalProperty: string }).additionalProperty;
@@ -78,7 +88,9 @@ function sanitize(value: unknown): FaultlineConfig | undefined {
   const out: FaultlineConfig = {};
   if (v.profile === 'auto' || v.profile === 'production' || v.profile === 'ephemeral') out.profile = v.profile;
   if (typeof v.rules === 'object' && v.rules && !Array.isArray(v.rules)) {
-    out.rules = Object.fromEntries(Object.entries(v.rules).filter(([, s]) => ['critical', 'high', 'medium', 'low', 'off'].includes(s as string))) as FaultlineConfig['rules'];
+    out.rules = Object.fromEntries(
+      Object.entries(v.rules).filter(([, s]) => ['critical', 'high', 'medium', 'low', 'off'].includes(s as string)),
+    ) as FaultlineConfig['rules'];
   }
   if (Array.isArray(v.ignore)) out.ignore = v.ignore.filter((s): s is string => typeof s === 'string');
   if (Array.isArray(v.requiredTags)) out.requiredTags = v.requiredTags.filter((s): s is string => typeof s === 'string');
@@ -92,7 +104,11 @@ export function loadConfigFile(file: string): { config: FaultlineConfig | undefi
   } catch (e) {
     return { config: undefined, errors: [{ loc: new LineIndex('').loc(file, 0, 0), message: `cannot read: ${(e as Error).message}` }] };
   }
-  if (text.length > 1024 * 1024) return { config: undefined, errors: [{ loc: new LineIndex('').loc(file, 0, 0), message: 'faultline.json is larger than 1 MB and was not read' }] };
+  if (text.length > 1024 * 1024)
+    return {
+      config: undefined,
+      errors: [{ loc: new LineIndex('').loc(file, 0, 0), message: 'faultline.json is larger than 1 MB and was not read' }],
+    };
   return parseConfig(text, file);
 }
 

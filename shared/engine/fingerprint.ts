@@ -7,7 +7,11 @@ import type { Finding } from './rule';
  * (rule, file, resource, message, the code it points at without whitespace), never line numbers, so they survive
  * lines moving and reformatting. Equal keys in one file get an occurrence number.
  */
-export function fingerprints(findings: Pick<Finding, 'ruleId' | 'loc' | 'resource' | 'message'>[], root: string, textOf: (file: string) => string | undefined): string[] {
+export function fingerprints(
+  findings: Pick<Finding, 'ruleId' | 'loc' | 'resource' | 'message'>[],
+  root: string,
+  textOf: (file: string) => string | undefined,
+): string[] {
   const seen = new Map<string, number>();
   return findings.map((f) => {
     const file = path.relative(root, f.loc.file).split(path.sep).join('/');

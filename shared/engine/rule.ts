@@ -5,16 +5,7 @@ export type Severity = 'critical' | 'high' | 'medium' | 'low';
 export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
 export type Profile = 'production' | 'ephemeral';
 export type Category =
-  | 'deployability'
-  | 'naming'
-  | 'security'
-  | 'reliability'
-  | 'operations'
-  | 'cost'
-  | 'pulumi'
-  | 'terraform'
-  | 'schema'
-  | 'analyser';
+  'deployability' | 'naming' | 'security' | 'reliability' | 'operations' | 'cost' | 'pulumi' | 'terraform' | 'schema' | 'analyser';
 
 /** Ids in other scanners that check the same thing (their suppression comments are honoured). */
 export interface Equivalents {

@@ -25,7 +25,10 @@ function descriptor(m: RuleMeta): unknown {
     name: m.id.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase()),
     shortDescription: { text: m.title },
     fullDescription: { text: m.impact },
-    help: { text: `${m.impact}\n\nHow to fix: ${m.fix}`, markdown: `${m.impact}\n\n**How to fix:** ${m.fix}\n\n[Rule documentation](${ruleUrl(m.id)})` },
+    help: {
+      text: `${m.impact}\n\nHow to fix: ${m.fix}`,
+      markdown: `${m.impact}\n\n**How to fix:** ${m.fix}\n\n[Rule documentation](${ruleUrl(m.id)})`,
+    },
     helpUri: ruleUrl(m.id),
     defaultConfiguration: { level: LEVEL[m.severity] },
     properties: {
@@ -47,16 +50,35 @@ export function toSarif(result: AuditResult, root = process.cwd()): unknown {
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'faultline', version: VERSION, semanticVersion: VERSION, informationUri: 'https://github.com/faultline-dev/faultline', rules: allRules.map((r) => descriptor(r.meta)) } },
+        tool: {
+          driver: {
+            name: 'faultline',
+            version: VERSION,
+            semanticVersion: VERSION,
+            informationUri: 'https://github.com/faultline-dev/faultline',
+            rules: allRules.map((r) => descriptor(r.meta)),
+          },
+        },
         originalUriBaseIds: { SRCROOT: { uri: pathToFileURL(root + path.sep).href } },
         results: result.findings.map((f, i) => ({
           ruleId: f.ruleId,
           ruleIndex: index.get(f.ruleId) ?? -1,
           level: LEVEL[f.severity],
           message: { text: f.message },
-          locations: [{ physicalLocation: { artifactLocation: { uri: rel(f.loc.file), uriBaseId: 'SRCROOT' }, region: region(f.loc.range) }, ...(f.resource ? { logicalLocations: [{ name: f.resource.name, fullyQualifiedName: f.resource.id, kind: 'resource' }] } : {}) }],
+          locations: [
+            {
+              physicalLocation: { artifactLocation: { uri: rel(f.loc.file), uriBaseId: 'SRCROOT' }, region: region(f.loc.range) },
+              ...(f.resource ? { logicalLocations: [{ name: f.resource.name, fullyQualifiedName: f.resource.id, kind: 'resource' }] } : {}),
+            },
+          ],
           ...(f.related?.length
-            ? { relatedLocations: f.related.map((r, id) => ({ id, message: { text: r.message }, physicalLocation: { artifactLocation: { uri: rel(r.loc.file), uriBaseId: 'SRCROOT' }, region: region(r.loc.range) } })) }
+            ? {
+                relatedLocations: f.related.map((r, id) => ({
+                  id,
+                  message: { text: r.message },
+                  physicalLocation: { artifactLocation: { uri: rel(r.loc.file), uriBaseId: 'SRCROOT' }, region: region(r.loc.range) },
+                })),
+              }
             : {}),
           partialFingerprints: { 'faultline/v1': fps[i] },
           properties: { severity: f.severity, ...(f.profile ? { profile: f.profile.name } : {}) },

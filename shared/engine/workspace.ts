@@ -8,7 +8,20 @@ import type { FileModel } from '../model/types';
 import { languageOf, parseSource } from './frontends';
 
 /** Folders never analysed: dependencies, provider caches, VCS data and virtualenvs. */
-const SKIP_DIRS = new Set(['node_modules', '.terraform', '.git', '.hg', '.svn', '.venv', 'venv', '__pycache__', '.tox', '.mypy_cache', '.pytest_cache', '.tools']);
+const SKIP_DIRS = new Set([
+  'node_modules',
+  '.terraform',
+  '.git',
+  '.hg',
+  '.svn',
+  '.venv',
+  'venv',
+  '__pycache__',
+  '.tox',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.tools',
+]);
 /** Why a skipped folder that may hold .tf/.ts/.py files is not analysed (listed in `skipped`); the others hold none. */
 const SKIP_REASONS: Record<string, string> = {
   node_modules: 'dependency folder (node_modules) is not analysed',
@@ -251,7 +264,11 @@ export function readPulumiProjectFiles(root: string, read: ReadText = readFromDi
 }
 
 /** Parses the unit's files (through `parse`, which may cache) and builds its Program. */
-export function loadProgram(unit: ProgramUnit, read: ReadText = readFromDisk, parse: (file: string, text: string) => FileModel = parseSource): Program {
+export function loadProgram(
+  unit: ProgramUnit,
+  read: ReadText = readFromDisk,
+  parse: (file: string, text: string) => FileModel = parseSource,
+): Program {
   const models: FileModel[] = [];
   for (const f of unit.files) {
     const text = read(f);

@@ -99,8 +99,10 @@ const FUNCTIONS: Record<string, Fn> = {
   tobool: ([s]) => (typeof s === 'boolean' ? s : s === 'true' ? true : s === 'false' ? false : undefined),
   join: ([sep, list]) => (typeof sep === 'string' && Array.isArray(list) ? list.map(stringify).join(sep) : undefined),
   split: ([sep, s]) => (typeof sep === 'string' && typeof s === 'string' ? s.split(sep) : undefined),
-  replace: ([s, a, b]) => (typeof s === 'string' && typeof a === 'string' && typeof b === 'string' && !a.startsWith('/') ? s.split(a).join(b) : undefined),
-  substr: ([s, o, l]) => (typeof s === 'string' && typeof o === 'number' && typeof l === 'number' ? (l < 0 ? s.slice(o) : s.slice(o, o + l)) : undefined),
+  replace: ([s, a, b]) =>
+    typeof s === 'string' && typeof a === 'string' && typeof b === 'string' && !a.startsWith('/') ? s.split(a).join(b) : undefined,
+  substr: ([s, o, l]) =>
+    typeof s === 'string' && typeof o === 'number' && typeof l === 'number' ? (l < 0 ? s.slice(o) : s.slice(o, o + l)) : undefined,
   concat: (lists) => (lists.every(Array.isArray) ? (lists as Known[][]).flat() : undefined),
   merge: (maps) => (maps.every(isMap) ? Object.assign({}, ...(maps as object[])) : undefined),
   lookup: ([m, k, d]) => (isMap(m) && typeof k === 'string' ? (k in m ? m[k] : d) : undefined),
@@ -113,7 +115,10 @@ const FUNCTIONS: Record<string, Fn> = {
   tolist: ([l]) => (Array.isArray(l) ? l : undefined),
   toset: ([l]) => (Array.isArray(l) ? [...new Set(l.map((x) => JSON.stringify(x)))].map((x) => JSON.parse(x) as Known) : undefined),
   tomap: ([m]) => (isMap(m) ? m : undefined),
-  cidrsubnet: ([prefix, newbits, netnum]) => (typeof prefix === 'string' && typeof newbits === 'number' && typeof netnum === 'number' ? cidrsubnet(prefix, newbits, netnum) : undefined),
+  cidrsubnet: ([prefix, newbits, netnum]) =>
+    typeof prefix === 'string' && typeof newbits === 'number' && typeof netnum === 'number'
+      ? cidrsubnet(prefix, newbits, netnum)
+      : undefined,
 };
 
 /** Terraform's cidrsubnet for IPv4: the netnum-th subnet of `prefix` with `newbits` more prefix bits. */
@@ -123,7 +128,16 @@ function cidrsubnet(prefix: string, newbits: number, netnum: number): string | u
   const octets = m.slice(1, 5).map(Number);
   const bits = Number(m[5]);
   const len = bits + newbits;
-  if (octets.some((o) => o > 255) || bits > 32 || newbits < 0 || len > 32 || netnum < 0 || netnum >= 2 ** newbits || !Number.isInteger(netnum)) return undefined;
+  if (
+    octets.some((o) => o > 255) ||
+    bits > 32 ||
+    newbits < 0 ||
+    len > 32 ||
+    netnum < 0 ||
+    netnum >= 2 ** newbits ||
+    !Number.isInteger(netnum)
+  )
+    return undefined;
   const base = ((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8) | octets[3]!) >>> 0;
   const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
   const ip = ((base & mask) + netnum * 2 ** (32 - len)) >>> 0;
@@ -180,7 +194,12 @@ export function getProperty(obj: ObjectValue | Resource | undefined, path: strin
 
 /** A key of a partial object that the frontend could not see: present for all we know, value unknown. */
 function unseen(o: ObjectValue, key: string): Property {
-  const value: Value = { kind: 'unknown', reason: 'the arguments include values Faultline cannot follow (a spread, **kwargs or a variable)', text: key, loc: o.loc };
+  const value: Value = {
+    kind: 'unknown',
+    reason: 'the arguments include values Faultline cannot follow (a spread, **kwargs or a variable)',
+    text: key,
+    loc: o.loc,
+  };
   return { key, keyAsWritten: key, keyLoc: o.loc, value, loc: o.loc };
 }
 

@@ -25,7 +25,4 @@ export interface Program {
 /** A value the evaluator knows: JSON-like. */
 export type Known = string | number | boolean | null | Known[] | { [k: string]: Known };
 
-export type Evaluated =
-  | { state: 'known'; value: Known }
-  | { state: 'unknown'; reason: string; loc?: Loc }
-  | { state: 'absent' };
+export type Evaluated = { state: 'known'; value: Known } | { state: 'unknown'; reason: string; loc?: Loc } | { state: 'absent' };

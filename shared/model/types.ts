@@ -116,16 +116,7 @@ export interface UnknownValue extends ValueBase {
 }
 
 export type Value =
-  | StringValue
-  | NumberValue
-  | BoolValue
-  | NullValue
-  | TemplateValue
-  | ListValue
-  | ObjectValue
-  | RefValue
-  | CallValue
-  | UnknownValue;
+  StringValue | NumberValue | BoolValue | NullValue | TemplateValue | ListValue | ObjectValue | RefValue | CallValue | UnknownValue;
 
 /** A key/value pair. `key` is canonical snake_case; `keyAsWritten` is the source spelling (multiAz). */
 export interface Property {

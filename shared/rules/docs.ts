@@ -34,7 +34,16 @@ export function rulePage(meta: RuleMeta, examples = ''): string {
     '',
     meta.fix,
     ...(meta.links.length ? ['', '## Links', '', ...meta.links.map((l) => `- ${l}`)] : []),
-    ...(equivalents.length ? ['', '## Equivalents in other scanners', '', ...equivalents.map((e) => `- ${e}`), '', 'Their suppression comments are honoured for this rule.'] : []),
+    ...(equivalents.length
+      ? [
+          '',
+          '## Equivalents in other scanners',
+          '',
+          ...equivalents.map((e) => `- ${e}`),
+          '',
+          'Their suppression comments are honoured for this rule.',
+        ]
+      : []),
     '',
     '## Suppressing',
     '',

@@ -22,7 +22,10 @@ beforeAll(() => {
     'resource "aws_cloudwatch_log_group" "app" {\n  name = "/app/${var.env}"\n}\n\nvariable "env" {}\n\nresource "aws_security_group" "db" {\n  ingress {\n    from_port   = 5432\n    to_port     = 5432\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n',
   );
   fs.mkdirSync(path.join(dir, 'clean'));
-  fs.writeFileSync(path.join(dir, 'clean', 'main.tf'), 'variable "log_key" {}\n\nresource "aws_cloudwatch_log_group" "app" {\n  retention_in_days = 30\n  kms_key_id        = var.log_key\n}\n');
+  fs.writeFileSync(
+    path.join(dir, 'clean', 'main.tf'),
+    'variable "log_key" {}\n\nresource "aws_cloudwatch_log_group" "app" {\n  retention_in_days = 30\n  kms_key_id        = var.log_key\n}\n',
+  );
 });
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -45,9 +48,17 @@ describe('faultline audit', () => {
     expect(j.files).toBe(1);
     expect(typeof j.durationMs).toBe('number');
     const lg = j.findings.find((f: { ruleId: string }) => f.ruleId === 'log-retention-missing');
-    expect(lg).toMatchObject({ severity: 'medium', file: path.join('prod', 'main.tf'), range: { start: { line: 1, column: 1 } }, resource: { type: 'aws_cloudwatch_log_group', name: 'app' } });
+    expect(lg).toMatchObject({
+      severity: 'medium',
+      file: path.join('prod', 'main.tf'),
+      range: { start: { line: 1, column: 1 } },
+      resource: { type: 'aws_cloudwatch_log_group', name: 'app' },
+    });
     expect(lg.fixes[0].title).toBe('Set retention_in_days = 30');
-    expect(lg.fixes[0].edits[0]).toMatchObject({ file: path.join('prod', 'main.tf'), newText: expect.stringContaining('retention_in_days = 30') });
+    expect(lg.fixes[0].edits[0]).toMatchObject({
+      file: path.join('prod', 'main.tf'),
+      newText: expect.stringContaining('retention_in_days = 30'),
+    });
   });
 
   it('honours --fail-on, --quiet, --rule and --skip-rule', () => {
@@ -80,10 +91,15 @@ describe('faultline audit', () => {
   });
 
   it('applies faultline.json: rules off and severities', () => {
-    fs.writeFileSync(path.join(dir, 'prod', 'faultline.json'), JSON.stringify({ rules: { 'sg-ingress-open-to-world': 'off', 'log-retention-missing': 'high' } }));
+    fs.writeFileSync(
+      path.join(dir, 'prod', 'faultline.json'),
+      JSON.stringify({ rules: { 'sg-ingress-open-to-world': 'off', 'log-retention-missing': 'high' } }),
+    );
     const r = run(['audit', 'prod', '--format', 'json', ...CORE]);
     fs.rmSync(path.join(dir, 'prod', 'faultline.json'));
-    expect(JSON.parse(r.stdout).findings.map((f: { ruleId: string; severity: string }) => `${f.ruleId}:${f.severity}`)).toEqual(['log-retention-missing:high']);
+    expect(JSON.parse(r.stdout).findings.map((f: { ruleId: string; severity: string }) => `${f.ruleId}:${f.severity}`)).toEqual([
+      'log-retention-missing:high',
+    ]);
     expect(r.code).toBe(1);
   });
 });
@@ -96,7 +112,11 @@ describe('faultline inspect, rules, explain', () => {
     const sg = j.resources.find((x: { type: string }) => x.type === 'aws_security_group');
     expect(sg).toMatchObject({ type: 'aws_security_group', typeAsWritten: 'aws_security_group', name: 'db', multiplicity: 'one' });
     const lg = j.resources.find((x: { type: string }) => x.type === 'aws_cloudwatch_log_group');
-    expect(lg.properties[0]).toMatchObject({ key: 'name', range: { start: { line: 2, column: 10 } }, unknown: expect.stringContaining('var.env') });
+    expect(lg.properties[0]).toMatchObject({
+      key: 'name',
+      range: { start: { line: 2, column: 10 } },
+      unknown: expect.stringContaining('var.env'),
+    });
   });
 
   it('lists rules and explains one', () => {
@@ -124,7 +144,10 @@ describe('SARIF, baselines and fixes', () => {
     expect(rule.properties['security-severity']).toBe('9.5');
     expect(rule.helpUri).toContain('sg-ingress-open-to-world');
     const res = run0.results.find((x: { ruleId: string }) => x.ruleId === 'log-retention-missing');
-    expect(res.locations[0].physicalLocation).toMatchObject({ artifactLocation: { uri: 'prod/main.tf' }, region: { startLine: 1, startColumn: 1 } });
+    expect(res.locations[0].physicalLocation).toMatchObject({
+      artifactLocation: { uri: 'prod/main.tf' },
+      region: { startLine: 1, startColumn: 1 },
+    });
     expect(res.partialFingerprints['faultline/v1']).toMatch(/^[0-9a-f]{32}$/);
     expect(res.fixes[0].artifactChanges[0].replacements[0].insertedContent.text).toContain('retention_in_days = 30');
   });
@@ -138,7 +161,10 @@ describe('SARIF, baselines and fixes', () => {
     expect(run(['audit', '.', '--baseline', '.faultline-baseline.json', '--fail-on', 'low'], ws).code).toBe(0);
     expect(run(['audit', '.', '--fail-on', 'low'], ws).code).toBe(1);
     // The known finding moves down and is reformatted; a new one appears.
-    fs.writeFileSync(path.join(ws, 'main.tf'), `# moved\n\n${lg('b')}\nresource "aws_cloudwatch_log_group"   "a" {\n    name    =   "/app/a"\n}\n`);
+    fs.writeFileSync(
+      path.join(ws, 'main.tf'),
+      `# moved\n\n${lg('b')}\nresource "aws_cloudwatch_log_group"   "a" {\n    name    =   "/app/a"\n}\n`,
+    );
     const r = run(['audit', '.', '--baseline', '.faultline-baseline.json', '--format', 'json'], ws);
     const fresh = JSON.parse(r.stdout).findings as { message: string; resource: { name: string } }[];
     expect(fresh.length).toBeGreaterThan(0);
@@ -149,7 +175,8 @@ describe('SARIF, baselines and fixes', () => {
   it('--fix-dry-run prints a diff; --fix applies the safe fixes and the findings are gone', () => {
     const ws = path.join(dir, 'fix-ws');
     fs.mkdirSync(ws, { recursive: true });
-    const tf = 'resource "aws_cloudwatch_log_group" "app" {\n  name = "/app/${var.env}"\n}\n\nvariable "env" {}\n\nresource "aws_db_instance" "db" {\n  engine         = "mysql"\n  instance_class = "db.t4g.small"\n  multi_az       = false\n}\n';
+    const tf =
+      'resource "aws_cloudwatch_log_group" "app" {\n  name = "/app/${var.env}"\n}\n\nvariable "env" {}\n\nresource "aws_db_instance" "db" {\n  engine         = "mysql"\n  instance_class = "db.t4g.small"\n  multi_az       = false\n}\n';
     fs.writeFileSync(path.join(ws, 'main.tf'), tf);
     const dry = run(['audit', '.', '--fix-dry-run', '--profile', 'production', ...CORE], ws);
     expect(dry.stdout).toContain('--- a/main.tf');

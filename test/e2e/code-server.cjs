@@ -11,7 +11,16 @@ const TOOLS = path.join(ROOT, '.tools');
 const NODE_BIN = path.join(TOOLS, 'node24/package/bin');
 const CODE_SERVER = path.join(TOOLS, 'code-server/node_modules/.bin/code-server');
 const VSIX = path.join(ROOT, 'out/faultline.vsix');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** A private HOME/TMPDIR per run so nothing leaks between runs or into the user's profile. */
 function sandbox(settings = {}) {
@@ -36,12 +45,22 @@ function sandbox(settings = {}) {
       ...settings,
     }),
   );
-  const env = { ...process.env, PATH: `${NODE_BIN}:${process.env.PATH}`, HOME: path.join(tmp, 'home'), TMPDIR: path.join(tmp, 'tmp'), XDG_CONFIG_HOME: path.join(tmp, 'home/.config'), XDG_CACHE_HOME: path.join(tmp, 'home/.cache') };
+  const env = {
+    ...process.env,
+    PATH: `${NODE_BIN}:${process.env.PATH}`,
+    HOME: path.join(tmp, 'home'),
+    TMPDIR: path.join(tmp, 'tmp'),
+    XDG_CONFIG_HOME: path.join(tmp, 'home/.config'),
+    XDG_CACHE_HOME: path.join(tmp, 'home/.cache'),
+  };
   return { tmp, data, exts, env };
 }
 
 function installVsix(box) {
-  const r = spawnSync(CODE_SERVER, ['--user-data-dir', box.data, '--extensions-dir', box.exts, '--install-extension', VSIX], { env: box.env, encoding: 'utf8' });
+  const r = spawnSync(CODE_SERVER, ['--user-data-dir', box.data, '--extensions-dir', box.exts, '--install-extension', VSIX], {
+    env: box.env,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`installing the .vsix failed:\n${r.stdout}\n${r.stderr}`);
 }
 
@@ -59,7 +78,19 @@ const up = (port) =>
 async function startServer(box, extraArgs = []) {
   const port = 8100 + Math.floor(Math.random() * 800);
   fs.writeFileSync(path.join(box.tmp, 'config.yaml'), `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
-  const args = ['--config', path.join(box.tmp, 'config.yaml'), '--user-data-dir', box.data, '--extensions-dir', box.exts, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--ignore-last-opened', ...extraArgs];
+  const args = [
+    '--config',
+    path.join(box.tmp, 'config.yaml'),
+    '--user-data-dir',
+    box.data,
+    '--extensions-dir',
+    box.exts,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--ignore-last-opened',
+    ...extraArgs,
+  ];
   const proc = spawn(CODE_SERVER, args, { env: box.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let log = '';
   proc.stdout.on('data', (d) => (log += d));
@@ -84,7 +115,12 @@ async function startServer(box, extraArgs = []) {
 
 async function launchBrowser(box) {
   const { chromium } = require('playwright-core');
-  return chromium.launchPersistentContext(path.join(box.tmp, 'chromium'), { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 900 } });
+  return chromium.launchPersistentContext(path.join(box.tmp, 'chromium'), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1400, height: 900 },
+  });
 }
 
 function cleanup(box) {

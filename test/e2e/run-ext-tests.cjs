@@ -5,13 +5,14 @@ const path = require('path');
 const util = require('util');
 const { ROOT, sandbox, installVsix, startServer, launchBrowser, cleanup } = require('./code-server.cjs');
 
-const NOISE = /color: #|Resolving connection|Creating a socket|AccountPolicyGate|AgentHost|grace time|Service Worker|builtin extensions cache|ChatSessionStore|open-vsx|authentication provider|vsda/;
+const NOISE =
+  /color: #|Resolving connection|Creating a socket|AccountPolicyGate|AgentHost|grace time|Service Worker|builtin extensions cache|ChatSessionStore|open-vsx|authentication provider|vsda/;
 
 (async () => {
   const box = sandbox();
   let server;
   let ctx;
-  let code = 1;
+  let code;
   try {
     installVsix(box);
     server = await startServer(box, ['--vscode-option', 'enable-smoke-test-driver']);
@@ -32,8 +33,13 @@ const NOISE = /color: #|Resolving connection|Creating a socket|AccountPolicyGate
     ];
     const folder = path.join(__dirname, 'workspace');
     const t0 = Date.now();
-    await page.goto(`http://127.0.0.1:${server.port}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
-    code = await Promise.race([exited, new Promise((_, rej) => setTimeout(() => rej(new Error('timed out waiting for the suite')), 240000))]);
+    await page.goto(
+      `http://127.0.0.1:${server.port}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+    );
+    code = await Promise.race([
+      exited,
+      new Promise((_, rej) => setTimeout(() => rej(new Error('timed out waiting for the suite')), 240000)),
+    ]);
     console.log(`[e2e] extension suite exit code ${code} after ${Date.now() - t0} ms`);
   } catch (e) {
     console.error('[e2e]', e, server ? server.log() : '');

@@ -16,7 +16,10 @@ const prog = (root: string, stackNames: string[] = []): Program => ({
 
 describe('profile inference', () => {
   it('uses an explicit profile', () => {
-    expect(resolveProfile(prog('/ws/dev'), 'production')).toEqual({ name: 'production', reason: 'profile "production" was set explicitly' });
+    expect(resolveProfile(prog('/ws/dev'), 'production')).toEqual({
+      name: 'production',
+      reason: 'profile "production" was set explicitly',
+    });
   });
   it('infers production from stack and folder names; production wins over dev', () => {
     expect(resolveProfile(prog('/ws/app', ['dev', 'prod'])).name).toBe('production');

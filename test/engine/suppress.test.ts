@@ -5,8 +5,7 @@ beforeAll(() => initEngine());
 
 const RULES = ['log-retention-missing', 'sg-ingress-open-to-world', 'rds-multi-az-disabled', 'suppression-unused'];
 const ids = (text: string, file = '/ws/prod/main.tf'): string[] =>
-  analyzeText(file, text, { only: RULES })
-    .findings.map((f) => `${f.ruleId}@${f.loc.range.start.line + 1}`);
+  analyzeText(file, text, { only: RULES }).findings.map((f) => `${f.ruleId}@${f.loc.range.start.line + 1}`);
 
 const LOG = (name: string): string => `resource "aws_cloudwatch_log_group" "${name}" {\n  name = "/app/${name}"\n}\n`;
 

@@ -13,7 +13,9 @@ export { initEngine };
 /** One source text as its own program (fixtures are analysed file by file, not as a module). */
 export function programOf(file: string, text: string): Program {
   const model = parseSource(file, text);
-  return model.language === 'terraform' ? buildTerraformProgram(path.dirname(file), [model]) : buildPulumiProgram(path.dirname(file), [model], undefined, 'file');
+  return model.language === 'terraform'
+    ? buildTerraformProgram(path.dirname(file), [model])
+    : buildPulumiProgram(path.dirname(file), [model], undefined, 'file');
 }
 
 export function analyzeText(file: string, text: string, opts: AnalyzeOptions = {}): { program: Program; findings: Finding[] } {
@@ -24,7 +26,10 @@ export function analyzeText(file: string, text: string, opts: AnalyzeOptions = {
 /** `line:col severity rule message` lines: what the user sees, for snapshots. */
 export function formatFindings(findings: Finding[]): string {
   return findings
-    .map((f) => `${f.loc.range.start.line + 1}:${f.loc.range.start.character + 1}-${f.loc.range.end.line + 1}:${f.loc.range.end.character + 1} ${f.severity} ${f.ruleId}: ${f.message}${f.fixes?.length ? `\n    fixes: ${f.fixes.map((x) => `${x.title}${x.safe ? ' (safe)' : ''}`).join(' | ')}` : ''}`)
+    .map(
+      (f) =>
+        `${f.loc.range.start.line + 1}:${f.loc.range.start.character + 1}-${f.loc.range.end.line + 1}:${f.loc.range.end.character + 1} ${f.severity} ${f.ruleId}: ${f.message}${f.fixes?.length ? `\n    fixes: ${f.fixes.map((x) => `${x.title}${x.safe ? ' (safe)' : ''}`).join(' | ')}` : ''}`,
+    )
     .join('\n');
 }
 
@@ -36,5 +41,8 @@ export function applyFix(program: Program, finding: Finding, fixIndex: number): 
   const edits = renderFix(fix, (p) => files.get(p));
   if (!edits) return undefined;
   const file = files.get(finding.loc.file)!;
-  return applyEdits(file.text, edits.filter((e) => e.file === file.path)).text;
+  return applyEdits(
+    file.text,
+    edits.filter((e) => e.file === file.path),
+  ).text;
 }

@@ -28,11 +28,17 @@ describe.each(allRules.filter((r) => !ENGINE_ONLY.has(r.meta.id)).map((r) => [r.
   it('has bad and good fixtures in every language it claims', () => {
     for (const lang of rule.meta.languages) {
       for (const kind of ['bad', 'good']) {
-        expect(files.some((f) => f.startsWith(`${kind}`) && EXT[lang].some((e) => f.endsWith(`.${e}`))), `${kind} ${lang} fixture`).toBe(true);
+        expect(
+          files.some((f) => f.startsWith(`${kind}`) && EXT[lang].some((e) => f.endsWith(`.${e}`))),
+          `${kind} ${lang} fixture`,
+        ).toBe(true);
       }
     }
     if (rule.meta.languages.length === 2) {
-      expect(files.some((f) => f.startsWith('bad') && f.endsWith('.js')), 'bad JavaScript fixture for a Pulumi rule').toBe(true);
+      expect(
+        files.some((f) => f.startsWith('bad') && f.endsWith('.js')),
+        'bad JavaScript fixture for a Pulumi rule',
+      ).toBe(true);
     }
   });
 
@@ -55,7 +61,10 @@ describe.each(allRules.filter((r) => !ENGINE_ONLY.has(r.meta.id)).map((r) => [r.
           const fixed = applyFix(program, f, i);
           expect(fixed, `fix "${f.fixes![i]!.title}" renders`).toBeDefined();
           const again = analyzeText(full, fixed!, { profile });
-          expect(again.findings.filter((g) => g.ruleId === 'parse-error'), `after "${f.fixes![i]!.title}" the file parses`).toEqual([]);
+          expect(
+            again.findings.filter((g) => g.ruleId === 'parse-error'),
+            `after "${f.fixes![i]!.title}" the file parses`,
+          ).toEqual([]);
           expect(
             again.findings.filter((g) => g.ruleId === id && g.message === f.message),
             `after "${f.fixes![i]!.title}" the finding is gone`,

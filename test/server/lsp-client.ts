@@ -38,7 +38,11 @@ export class TestClient {
       processId: process.pid,
       rootUri: 'file://' + rootPath,
       workspaceFolders: [{ uri: 'file://' + rootPath, name: 'ws' }],
-      capabilities: { workspace: { configuration: true }, window: { workDoneProgress: true }, textDocument: { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source'] } } } } },
+      capabilities: {
+        workspace: { configuration: true },
+        window: { workDoneProgress: true },
+        textDocument: { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source'] } } } },
+      },
       initializationOptions: { debounceMs: 20 },
     });
     await this.conn.sendNotification('initialized', {});
@@ -49,7 +53,15 @@ export class TestClient {
     const current = this.diagnostics.get(uri);
     if (current && pred(current.diagnostics)) return Promise.resolve(current.diagnostics);
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`timed out waiting for diagnostics of ${uri}; last: ${JSON.stringify(this.diagnostics.get(uri)?.diagnostics.map((d) => d.code))}`)), timeoutMs);
+      const t = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `timed out waiting for diagnostics of ${uri}; last: ${JSON.stringify(this.diagnostics.get(uri)?.diagnostics.map((d) => d.code))}`,
+            ),
+          ),
+        timeoutMs,
+      );
       this.waiters.push({ uri, pred, resolve: (d) => (clearTimeout(t), resolve(d)) });
     });
   }

@@ -66,7 +66,11 @@ describe('language server over stdio', () => {
     expect(md).toContain('RDS database without Multi-AZ');
     expect(md).toContain('Profile:* production');
 
-    const actions = (await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+    const actions = (await client.conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: d.range,
+      context: { diagnostics: [d] },
+    })) as CodeAction[];
     const titles = actions.map((a) => a.title);
     expect(titles).toContain('Set multi_az = true');
     expect(titles).toContain('Ignore rds-multi-az-disabled here');
@@ -78,7 +82,10 @@ describe('language server over stdio', () => {
 
     // Send the fix as one incremental change (the range of the whole text is not used: real ranges).
     const edit = fix.edit!.changes![uri]![0]!;
-    await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: edit.range, text: edit.newText }] });
+    await client.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: edit.range, text: edit.newText }],
+    });
     await client.waitFor(uri, (ds) => !ds.some((x) => x.code === 'rds-multi-az-disabled'));
   });
 
@@ -88,7 +95,11 @@ describe('language server over stdio', () => {
     await client.open(uri, 'typescript', BUCKET_TS);
     const diags = await client.waitFor(uri, (d) => d.some((x) => x.code === 'pulumi-output-in-string'));
     const d = diags.find((x) => x.code === 'pulumi-output-in-string')!;
-    const actions = (await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+    const actions = (await client.conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: d.range,
+      context: { diagnostics: [d] },
+    })) as CodeAction[];
     const fix = actions.find((a) => a.title.includes('interpolate'))!;
     expect(applyLsp(BUCKET_TS, fix.edit!.changes![uri]!)).toContain('pulumi.interpolate`${bucket.arn}/*`');
   });
@@ -105,7 +116,10 @@ describe('language server over stdio', () => {
     const uri = 'file://' + file;
     await client.open(uri, 'terraform', text);
     await client.waitFor(uri, () => true);
-    const hover = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 4, character: 15 } })) as Hover;
+    const hover = (await client.conn.sendRequest('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 4, character: 15 },
+    })) as Hover;
     expect((hover.contents as { value: string }).value).toMatch(/var\.ha.*unknown/);
   });
 });
@@ -113,24 +127,37 @@ describe('language server over stdio', () => {
 describe('workspace commands', () => {
   it('audits the workspace with a summary for the report, and exports SARIF', async () => {
     fs.writeFileSync(path.join(ws, 'prod', 'logs.tf'), 'resource "aws_cloudwatch_log_group" "audit" {\n  name = "/audit"\n}\n');
-    const summary = (await client.conn.sendRequest('workspace/executeCommand', { command: 'faultline.server.auditWorkspace', arguments: [[ws]] })) as {
+    const summary = (await client.conn.sendRequest('workspace/executeCommand', {
+      command: 'faultline.server.auditWorkspace',
+      arguments: [[ws]],
+    })) as {
       files: number;
       cancelled: boolean;
       findings: { ruleId: string; file: string; category: string }[];
     };
     expect(summary.cancelled).toBe(false);
     expect(summary.files).toBeGreaterThanOrEqual(2);
-    expect(summary.findings.some((f) => f.ruleId === 'log-retention-missing' && f.file.endsWith('logs.tf') && f.category === 'operations')).toBe(true);
+    expect(
+      summary.findings.some((f) => f.ruleId === 'log-retention-missing' && f.file.endsWith('logs.tf') && f.category === 'operations'),
+    ).toBe(true);
     // The audit fills the Problems panel: diagnostics arrive for files that are not open.
     await client.waitFor('file://' + path.join(ws, 'prod', 'logs.tf'), (d) => d.some((x) => x.code === 'log-retention-missing'));
-    const sarif = (await client.conn.sendRequest('workspace/executeCommand', { command: 'faultline.server.sarif', arguments: [[ws]] })) as { version: string; runs: { results: unknown[] }[] };
+    const sarif = (await client.conn.sendRequest('workspace/executeCommand', { command: 'faultline.server.sarif', arguments: [[ws]] })) as {
+      version: string;
+      runs: { results: unknown[] }[];
+    };
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0]!.results.length).toBeGreaterThan(0);
   });
 
   it('answers an unknown command with an error and keeps serving', async () => {
-    await expect(client.conn.sendRequest('workspace/executeCommand', { command: 'faultline.server.nope' })).rejects.toThrow(/unknown command/);
-    const hover = await client.conn.sendRequest('textDocument/hover', { textDocument: { uri: 'file://' + path.join(ws, 'prod', 'db.tf') }, position: { line: 0, character: 0 } });
+    await expect(client.conn.sendRequest('workspace/executeCommand', { command: 'faultline.server.nope' })).rejects.toThrow(
+      /unknown command/,
+    );
+    const hover = await client.conn.sendRequest('textDocument/hover', {
+      textDocument: { uri: 'file://' + path.join(ws, 'prod', 'db.tf') },
+      position: { line: 0, character: 0 },
+    });
     expect(hover === null || typeof hover === 'object').toBe(true);
   });
 });

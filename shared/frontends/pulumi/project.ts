@@ -102,7 +102,12 @@ export function buildPulumiProgram(
 
 /** A config value from YAML as a model value (its location is the stack file, which has no spans here). */
 function literal(v: unknown, root: string): Value | undefined {
-  const loc = { file: path.join(root, 'Pulumi.yaml'), start: 0, end: 0, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+  const loc = {
+    file: path.join(root, 'Pulumi.yaml'),
+    start: 0,
+    end: 0,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+  };
   if (typeof v === 'string') return { kind: 'string', value: v, loc };
   if (typeof v === 'number') return { kind: 'number', value: v, loc };
   if (typeof v === 'boolean') return { kind: 'bool', value: v, loc };

@@ -9,7 +9,8 @@ export default defineRule({
     severity: 'high',
     profiles: 'all',
     languages: ALL_LANGUAGES,
-    impact: 'The deploy tool will refuse the file. Faultline still analyses everything that parsed, but may miss findings inside the broken part.',
+    impact:
+      'The deploy tool will refuse the file. Faultline still analyses everything that parsed, but may miss findings inside the broken part.',
     fix: 'Correct the syntax at the reported place.',
     links: [],
   },

@@ -10,7 +10,8 @@ export default defineRule({
     severity: 'medium',
     profiles: 'all',
     languages: ALL_LANGUAGES,
-    impact: 'The alarm changes state in the console and nothing else happens: nobody is paged and no automation runs, so the incident it was written for goes unnoticed.',
+    impact:
+      'The alarm changes state in the console and nothing else happens: nobody is paged and no automation runs, so the incident it was written for goes unnoticed.',
     fix: 'Set `alarm_actions` to an SNS topic (or an Auto Scaling / EC2 / Systems Manager action) that reaches someone.',
     links: ['https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-actions'],
   },
@@ -22,7 +23,8 @@ export default defineRule({
     if (prop) {
       const items = asList(prop.value, ctx.program);
       const e = evaluate(prop.value, ctx.program);
-      const empty = (items && items.length === 0) || (e.state === 'known' && (e.value === null || (Array.isArray(e.value) && e.value.length === 0)));
+      const empty =
+        (items && items.length === 0) || (e.state === 'known' && (e.value === null || (Array.isArray(e.value) && e.value.length === 0)));
       if (!empty) return;
       ctx.report({
         resource: r,

@@ -33,7 +33,12 @@ export default defineRule({
     const days = evalNumber(prop.value, ctx.program);
     if (days === undefined) return;
     if (days === 0) {
-      ctx.report({ resource: r, loc: locFor(r, prop), message: `log group ${describe(r)} sets ${key} to 0: its logs never expire`, fixes: [fix] });
+      ctx.report({
+        resource: r,
+        loc: locFor(r, prop),
+        message: `log group ${describe(r)} sets ${key} to 0: its logs never expire`,
+        fixes: [fix],
+      });
     } else if (days < ctx.settings.minLogRetentionDays) {
       ctx.report({
         resource: r,

@@ -10,7 +10,8 @@ export default defineRule({
     severity: 'low',
     profiles: 'all',
     languages: ALL_LANGUAGES,
-    impact: 'When the allocated storage fills up the instance goes into the storage-full state and stops accepting writes: an outage that storage autoscaling would have avoided.',
+    impact:
+      'When the allocated storage fills up the instance goes into the storage-full state and stops accepting writes: an outage that storage autoscaling would have avoided.',
     fix: 'Set `max_allocated_storage` above `allocated_storage` so RDS grows the volume when it runs low.',
     links: ['https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html'],
   },

@@ -41,7 +41,7 @@ export default defineRule({
     profiles: 'all',
     languages: PULUMI_LANGUAGES,
     impact:
-      'A resource created in a component without `parent` is a sibling of the component in the state: it does not inherit the component\'s providers, aliases or protection, and renaming or refactoring the component later replaces it.',
+      "A resource created in a component without `parent` is a sibling of the component in the state: it does not inherit the component's providers, aliases or protection, and renaming or refactoring the component later replaces it.",
     fix: 'Pass `{ parent: this }` (TypeScript) or `opts=pulumi.ResourceOptions(parent=self)` (Python) to every resource the component creates.',
     links: ['https://www.pulumi.com/docs/iac/concepts/resources/components/#creating-child-resources'],
   },

@@ -11,7 +11,7 @@ export default defineRule({
     profiles: 'all',
     languages: ALL_LANGUAGES,
     impact:
-      'When Fargate Spot has no capacity, or reclaims it with two minutes\' notice, the service cannot start or replace tasks and runs below its desired count, possibly at zero.',
+      "When Fargate Spot has no capacity, or reclaims it with two minutes' notice, the service cannot start or replace tasks and runs below its desired count, possibly at zero.",
     fix: 'Add the FARGATE capacity provider to the strategy with `base = 1` (and a weight) so at least one task always runs on demand.',
     links: ['https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html'],
   },

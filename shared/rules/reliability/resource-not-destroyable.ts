@@ -15,14 +15,22 @@ const PROTECTION: Record<string, string> = {
 const FINAL_SNAPSHOT = new Set(['aws_db_instance', 'aws_rds_cluster', 'aws_docdb_cluster', 'aws_neptune_cluster']);
 
 function replaceWithFalse(r: Resource, v: Value, shown: string): Fix {
-  return { title: `Set ${shown} = ${r.language === 'python' ? 'False' : 'false'}`, intents: [{ kind: 'replaceValue', value: v, with: { kind: 'literal', value: false } }], safe: false };
+  return {
+    title: `Set ${shown} = ${r.language === 'python' ? 'False' : 'false'}`,
+    intents: [{ kind: 'replaceValue', value: v, with: { kind: 'literal', value: false } }],
+    safe: false,
+  };
 }
 
 function checkOptions(r: Resource, ctx: RuleContext): void {
   const opts: [Value | undefined, string, string][] = [
     [r.options.preventDestroy, 'prevent_destroy', 'Terraform refuses to plan its destruction, so `terraform destroy` fails'],
     [r.options.protect, 'protect', '`pulumi destroy` fails until the protection is removed'],
-    [r.options.retainOnDelete, r.language === 'python' ? 'retain_on_delete' : 'retainOnDelete', '`pulumi destroy` leaves it behind in the account'],
+    [
+      r.options.retainOnDelete,
+      r.language === 'python' ? 'retain_on_delete' : 'retainOnDelete',
+      '`pulumi destroy` leaves it behind in the account',
+    ],
   ];
   for (const [v, name, why] of opts) {
     if (!v || evalBool(v, ctx.program) !== true) continue;
@@ -47,7 +55,10 @@ export default defineRule({
     impact:
       'Stacks that CI creates and destroys must go away completely: deletion protection, final snapshots, non-empty buckets, prevent_destroy/protect make the destroy fail; retained resources, snapshots and secrets in their recovery window stay behind, cost money and make the next deploy collide with their names.',
     fix: 'For short-lived stacks: deletion protection off, `skip_final_snapshot = true`, `force_destroy = true` on buckets, no prevent_destroy/protect/retainOnDelete, `recovery_window_in_days = 0` on secrets with fixed names.',
-    links: ['https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle#prevent_destroy', 'https://www.pulumi.com/docs/iac/concepts/options/protect/'],
+    links: [
+      'https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle#prevent_destroy',
+      'https://www.pulumi.com/docs/iac/concepts/options/protect/',
+    ],
   },
   resource(r, ctx) {
     if (r.kind !== 'resource') return;

@@ -8,7 +8,8 @@ function referenced(v: Value | undefined, candidates: Resource[]): Resource | un
   let cur = v;
   for (let i = 0; cur?.kind === 'ref' && i < 50; i++) {
     const ref = cur.ref;
-    if (ref.kind === 'resource') return candidates.find((c) => (c.symbol ?? c.logicalName) === ref.name && (!ref.resourceType || ref.resourceType === c.type));
+    if (ref.kind === 'resource')
+      return candidates.find((c) => (c.symbol ?? c.logicalName) === ref.name && (!ref.resourceType || ref.resourceType === c.type));
     cur = cur.resolved;
   }
   return undefined;
@@ -63,7 +64,7 @@ export default defineRule({
     languages: ALL_LANGUAGES,
     impact:
       'Users reach the application over plain HTTP: sessions, cookies and form data cross the internet unencrypted and can be read or altered on the way.',
-    fix: 'Make the HTTP listener\'s default action a redirect to HTTPS on port 443 (status HTTP_301) and serve the application from an HTTPS listener.',
+    fix: "Make the HTTP listener's default action a redirect to HTTPS on port 443 (status HTTP_301) and serve the application from an HTTPS listener.",
     links: ['https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html#redirect-actions'],
     equivalents: { checkov: ['CKV_AWS_2', 'CKV2_AWS_20'], tfsec: ['aws-elb-http-not-used'], trivy: ['AVD-AWS-0054'] },
   },

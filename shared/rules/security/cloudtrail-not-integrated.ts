@@ -11,7 +11,7 @@ export default defineRule({
     profiles: 'all',
     languages: ALL_LANGUAGES,
     impact:
-      'Without CloudWatch Logs delivery no metric filter or alarm can react to API activity in real time; without log file validation nobody can prove the trail\'s files were not altered or deleted after an incident.',
+      "Without CloudWatch Logs delivery no metric filter or alarm can react to API activity in real time; without log file validation nobody can prove the trail's files were not altered or deleted after an incident.",
     fix: 'Set `cloud_watch_logs_group_arn` (with `cloud_watch_logs_role_arn`) and `enable_log_file_validation = true`.',
     links: [
       'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html',

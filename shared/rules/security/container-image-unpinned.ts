@@ -13,7 +13,10 @@ interface Image {
 }
 
 /** The container definition objects inside `container_definitions` (jsonencode / JSON.stringify / json.dumps or a JSON string). */
-function containers(v: Value | undefined, ctx: RuleContext): { obj?: ObjectValue; json?: Record<string, unknown>; at: Value }[] | undefined {
+function containers(
+  v: Value | undefined,
+  ctx: RuleContext,
+): { obj?: ObjectValue; json?: Record<string, unknown>; at: Value }[] | undefined {
   const d = deref(v, ctx.program);
   if (!d) return undefined;
   if (d.kind === 'call' && d.name === 'jsonencode' && d.args.length === 1) return containers(d.args[0], ctx);
@@ -41,7 +44,9 @@ function containers(v: Value | undefined, ctx: RuleContext): { obj?: ObjectValue
 function imageOf(c: { obj?: ObjectValue; json?: Record<string, unknown>; at: Value }, ctx: RuleContext): Image | undefined {
   if (c.json) {
     const image = c.json['image'];
-    return typeof image === 'string' ? { text: image, value: c.at, complete: true, container: typeof c.json['name'] === 'string' ? c.json['name'] : undefined } : undefined;
+    return typeof image === 'string'
+      ? { text: image, value: c.at, complete: true, container: typeof c.json['name'] === 'string' ? c.json['name'] : undefined }
+      : undefined;
   }
   const prop = getProperty(c.obj, 'image', ctx.program);
   if (!prop) return undefined;
@@ -52,7 +57,8 @@ function imageOf(c: { obj?: ObjectValue; json?: Record<string, unknown>; at: Val
   const d = deref(prop.value, ctx.program);
   if (d?.kind === 'template' && d.parts.length > 1) {
     const last = deref(d.parts[d.parts.length - 1], ctx.program);
-    if (last?.kind === 'string' && /^[^/]*:[\w][\w.-]*$/.test(last.value)) return { text: last.value, value: prop.value, complete: false, container };
+    if (last?.kind === 'string' && /^[^/]*:[\w][\w.-]*$/.test(last.value))
+      return { text: last.value, value: prop.value, complete: false, container };
   }
   return undefined;
 }
@@ -68,7 +74,9 @@ function tagOf(image: string): string | undefined {
 function isDockerHub(image: string): boolean {
   const first = image.split('/')[0]!;
   if (!image.includes('/')) return true;
-  return !(first.includes('.') || first.includes(':') || first === 'localhost') || first === 'docker.io' || first === 'registry-1.docker.io';
+  return (
+    !(first.includes('.') || first.includes(':') || first === 'localhost') || first === 'docker.io' || first === 'registry-1.docker.io'
+  );
 }
 
 export default defineRule({

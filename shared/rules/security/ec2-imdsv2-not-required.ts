@@ -11,7 +11,7 @@ export default defineRule({
     profiles: 'all',
     languages: ALL_LANGUAGES,
     impact:
-      'With IMDSv1 allowed, a server-side request forgery in any application on the instance can read the instance role\'s credentials from the metadata service (the Capital One breach).',
+      "With IMDSv1 allowed, a server-side request forgery in any application on the instance can read the instance role's credentials from the metadata service (the Capital One breach).",
     fix: 'Set `metadata_options { http_tokens = "required" }` (the AWS SDKs of the last years use IMDSv2 already).',
     links: ['https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html'],
     equivalents: { checkov: ['CKV_AWS_79'], tfsec: ['aws-ec2-enforce-http-token-imds'], trivy: ['AVD-AWS-0028'] },
@@ -49,7 +49,12 @@ export default defineRule({
           intents: [
             inner
               ? { kind: 'setProperty', target: inner, key: 'http_tokens', value: { kind: 'literal', value: 'required' } }
-              : { kind: 'setProperty', target: r.props, key: 'metadata_options.http_tokens', value: { kind: 'literal', value: 'required' } },
+              : {
+                  kind: 'setProperty',
+                  target: r.props,
+                  key: 'metadata_options.http_tokens',
+                  value: { kind: 'literal', value: 'required' },
+                },
           ],
           safe: false,
         },

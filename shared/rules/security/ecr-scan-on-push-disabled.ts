@@ -31,7 +31,12 @@ export default defineRule({
       intents: [
         inner
           ? { kind: 'setProperty' as const, target: inner, key: 'scan_on_push', value: { kind: 'literal' as const, value: true } }
-          : { kind: 'setProperty' as const, target: r.props, key: 'image_scanning_configuration.scan_on_push', value: { kind: 'literal' as const, value: true } },
+          : {
+              kind: 'setProperty' as const,
+              target: r.props,
+              key: 'image_scanning_configuration.scan_on_push',
+              value: { kind: 'literal' as const, value: true },
+            },
       ],
       safe: true,
     };

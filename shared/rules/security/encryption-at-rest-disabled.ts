@@ -34,7 +34,8 @@ function setOn(target: ObjectValue, key: string, value: FixValue, shown: string,
   return { title: `Set ${shown}${note}`, intents: [{ kind: 'setProperty', target, key, value }], safe };
 }
 
-const lit = (r: Resource, v: boolean | string): string => (typeof v === 'string' ? JSON.stringify(v) : r.language === 'python' ? (v ? 'True' : 'False') : String(v));
+const lit = (r: Resource, v: boolean | string): string =>
+  typeof v === 'string' ? JSON.stringify(v) : r.language === 'python' ? (v ? 'True' : 'False') : String(v);
 
 /** Checks a boolean switch at `path` under `target`; reports when it is false or absent. */
 function checkSwitch(
@@ -116,7 +117,21 @@ export default defineRule({
       'https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html',
     ],
     equivalents: {
-      checkov: ['CKV_AWS_16', 'CKV_AWS_96', 'CKV_AWS_3', 'CKV_AWS_8', 'CKV_AWS_42', 'CKV_AWS_29', 'CKV_AWS_64', 'CKV_AWS_5', 'CKV_AWS_74', 'CKV_AWS_44', 'CKV_AWS_43', 'CKV_AWS_26', 'CKV_AWS_158'],
+      checkov: [
+        'CKV_AWS_16',
+        'CKV_AWS_96',
+        'CKV_AWS_3',
+        'CKV_AWS_8',
+        'CKV_AWS_42',
+        'CKV_AWS_29',
+        'CKV_AWS_64',
+        'CKV_AWS_5',
+        'CKV_AWS_74',
+        'CKV_AWS_44',
+        'CKV_AWS_43',
+        'CKV_AWS_26',
+        'CKV_AWS_158',
+      ],
       tfsec: [
         'aws-rds-encrypt-instance-storage-data',
         'aws-rds-encrypt-cluster-storage-data',
@@ -132,10 +147,30 @@ export default defineRule({
         'aws-sns-enable-topic-encryption',
         'aws-cloudwatch-log-group-customer-key',
       ],
-      trivy: ['AVD-AWS-0080', 'AVD-AWS-0079', 'AVD-AWS-0026', 'AVD-AWS-0131', 'AVD-AWS-0037', 'AVD-AWS-0045', 'AVD-AWS-0048', 'AVD-AWS-0021', 'AVD-AWS-0076', 'AVD-AWS-0064', 'AVD-AWS-0095', 'AVD-AWS-0017'],
+      trivy: [
+        'AVD-AWS-0080',
+        'AVD-AWS-0079',
+        'AVD-AWS-0026',
+        'AVD-AWS-0131',
+        'AVD-AWS-0037',
+        'AVD-AWS-0045',
+        'AVD-AWS-0048',
+        'AVD-AWS-0021',
+        'AVD-AWS-0076',
+        'AVD-AWS-0064',
+        'AVD-AWS-0095',
+        'AVD-AWS-0017',
+      ],
     },
   },
-  resourceTypes: [...Object.keys(SWITCHES), 'aws_instance', 'aws_launch_template', 'aws_kinesis_stream', 'aws_sns_topic', 'aws_cloudwatch_log_group'],
+  resourceTypes: [
+    ...Object.keys(SWITCHES),
+    'aws_instance',
+    'aws_launch_template',
+    'aws_kinesis_stream',
+    'aws_sns_topic',
+    'aws_cloudwatch_log_group',
+  ],
   resource(r, ctx) {
     if (EBS_TYPES.has(r.type) && ebsEncryptedByDefault(ctx)) return;
     if (r.type === 'aws_instance' || r.type === 'aws_launch_template') return checkBlockDevices(ctx, r);
@@ -148,8 +183,11 @@ export default defineRule({
       }
       const key = keyName(r, 'encryption_type', prop);
       const kms = present(r, 'kms_key_id');
-      const intents: Fix['intents'] = [{ kind: 'setProperty', target: r.props, key: 'encryption_type', value: { kind: 'literal', value: 'KMS' } }];
-      if (!kms) intents.push({ kind: 'setProperty', target: r.props, key: 'kms_key_id', value: { kind: 'literal', value: 'alias/aws/kinesis' } });
+      const intents: Fix['intents'] = [
+        { kind: 'setProperty', target: r.props, key: 'encryption_type', value: { kind: 'literal', value: 'KMS' } },
+      ];
+      if (!kms)
+        intents.push({ kind: 'setProperty', target: r.props, key: 'kms_key_id', value: { kind: 'literal', value: 'alias/aws/kinesis' } });
       ctx.report({
         resource: r,
         loc: locFor(r, prop),
@@ -208,13 +246,24 @@ export default defineRule({
       case 'aws_rds_cluster': {
         const mode = present(r, 'engine_mode');
         if (mode && evalString(mode.value, ctx.program) !== 'provisioned') return; // serverless v1 is always encrypted
-        if (present(r, 'replication_source_identifier') || present(r, 'snapshot_identifier') || present(r, 'global_cluster_identifier') || present(r, 'kms_key_id'))
+        if (
+          present(r, 'replication_source_identifier') ||
+          present(r, 'snapshot_identifier') ||
+          present(r, 'global_cluster_identifier') ||
+          present(r, 'kms_key_id')
+        )
           return;
         break;
       }
       case 'aws_docdb_cluster':
       case 'aws_neptune_cluster':
-        if (present(r, 'snapshot_identifier') || present(r, 'kms_key_arn') || present(r, 'kms_key_id') || present(r, 'global_cluster_identifier')) return;
+        if (
+          present(r, 'snapshot_identifier') ||
+          present(r, 'kms_key_arn') ||
+          present(r, 'kms_key_id') ||
+          present(r, 'global_cluster_identifier')
+        )
+          return;
         break;
       case 'aws_ebs_volume':
       case 'aws_efs_file_system':

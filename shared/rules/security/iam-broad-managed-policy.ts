@@ -8,7 +8,8 @@ function broadPolicy(arn: string): string | undefined {
   const m = /^arn:aws[\w-]*:iam::aws:policy\/(?:.*\/)?([\w+=,.@-]+)$/.exec(arn.trim());
   if (!m) return undefined;
   const name = m[1]!;
-  if (['AdministratorAccess', 'PowerUserAccess', 'IAMFullAccess', 'AmazonS3ReadOnlyAccess'].includes(name) || name.endsWith('FullAccess')) return name;
+  if (['AdministratorAccess', 'PowerUserAccess', 'IAMFullAccess', 'AmazonS3ReadOnlyAccess'].includes(name) || name.endsWith('FullAccess'))
+    return name;
   return undefined;
 }
 

@@ -11,7 +11,7 @@ export default defineRule({
     profiles: 'all',
     languages: ALL_LANGUAGES,
     impact:
-      'Without rotation the same key material protects the data for the key\'s whole life: a compromised key exposes everything ever encrypted with it, and most compliance baselines (CIS, PCI) fail the account.',
+      "Without rotation the same key material protects the data for the key's whole life: a compromised key exposes everything ever encrypted with it, and most compliance baselines (CIS, PCI) fail the account.",
     fix: 'Set `enable_key_rotation = true` on symmetric keys (rotation is free and transparent to callers).',
     links: ['https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html'],
     equivalents: { checkov: ['CKV_AWS_7'], tfsec: ['aws-kms-auto-rotate-keys'], trivy: ['AVD-AWS-0065'] },

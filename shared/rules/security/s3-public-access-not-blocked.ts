@@ -65,12 +65,18 @@ function safeParse(s: string): Known | undefined {
 
 /** Why the bucket is public on purpose or by mistake: a public ACL or a policy allowing everyone. */
 function publicGrant(bucket: Resource, ctx: RuleContext): string | undefined {
-  const acls = [getProperty(bucket, 'acl')?.value, ...(attached(['aws_s3_bucket_acl'], bucket, ctx) ?? []).map((a) => getProperty(a, 'acl')?.value)];
+  const acls = [
+    getProperty(bucket, 'acl')?.value,
+    ...(attached(['aws_s3_bucket_acl'], bucket, ctx) ?? []).map((a) => getProperty(a, 'acl')?.value),
+  ];
   for (const a of acls) {
     const acl = evalString(a, ctx.program);
     if (acl && PUBLIC_ACLS.has(acl)) return `its ACL is "${acl}"`;
   }
-  const policies = [getProperty(bucket, 'policy')?.value, ...(attached(['aws_s3_bucket_policy'], bucket, ctx) ?? []).map((p) => getProperty(p, 'policy')?.value)];
+  const policies = [
+    getProperty(bucket, 'policy')?.value,
+    ...(attached(['aws_s3_bucket_policy'], bucket, ctx) ?? []).map((p) => getProperty(p, 'policy')?.value),
+  ];
   for (const p of policies) {
     const e = evaluate(p, ctx.program);
     if (e.state === 'known' && allowsEveryone(e.value)) return 'its bucket policy allows everyone ("Principal": "*")';
@@ -87,7 +93,7 @@ export default defineRule({
     profiles: 'all',
     languages: ALL_LANGUAGES,
     impact:
-      'Without all four public access block settings a later ACL or bucket policy change can expose the bucket\'s objects to the internet; most S3 data leaks start this way.',
+      "Without all four public access block settings a later ACL or bucket policy change can expose the bucket's objects to the internet; most S3 data leaks start this way.",
     fix: 'Add an `aws_s3_bucket_public_access_block` for the bucket with `block_public_acls`, `block_public_policy`, `ignore_public_acls` and `restrict_public_buckets` all true (serve public content through CloudFront instead).',
     links: ['https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html'],
     equivalents: { checkov: ['CKV2_AWS_6'], tfsec: ['aws-s3-specify-public-access-block'], trivy: ['AVD-AWS-0094'] },
@@ -136,7 +142,12 @@ export default defineRule({
       fixes: [
         {
           title: `Set ${shown.map((k) => `${k} = ${b.language === 'python' ? 'True' : 'true'}`).join(', ')}`,
-          intents: off.map((k) => ({ kind: 'setProperty' as const, target: b.props, key: k, value: { kind: 'literal' as const, value: true } })),
+          intents: off.map((k) => ({
+            kind: 'setProperty' as const,
+            target: b.props,
+            key: k,
+            value: { kind: 'literal' as const, value: true },
+          })),
           // A bucket that serves public content on purpose stops working.
           safe: false,
         },

@@ -40,7 +40,11 @@ function severityOf(o: Opening, behindPublicLbOnly: boolean): { severity: Severi
   if (o.from === undefined || o.to === undefined) return { severity: 'medium', ports: 'ports Faultline cannot evaluate' };
   const ports = o.from === o.to ? `port ${o.from}` : `ports ${o.from}-${o.to}`;
   const hit = SENSITIVE_PORTS.filter((p) => p >= o.from! && p <= o.to!);
-  if (hit.length) return { severity: 'critical', ports: `${ports} (${hit.length === 1 ? 'an administration or database port' : `administration and database ports ${hit.join(', ')}`})` };
+  if (hit.length)
+    return {
+      severity: 'critical',
+      ports: `${ports} (${hit.length === 1 ? 'an administration or database port' : `administration and database ports ${hit.join(', ')}`})`,
+    };
   const webOnly = [80, 443].includes(o.from) && o.from === o.to;
   return { severity: webOnly && behindPublicLbOnly ? 'low' : 'medium', ports };
 }
@@ -54,9 +58,15 @@ const LOAD_BALANCERS = new Set(['aws_lb', 'aws_alb', 'aws_elb']);
 function onlyPublicLoadBalancers(sg: Resource, ctx: RuleContext): boolean {
   const name = sg.symbol ?? sg.logicalName;
   const users = ctx.program.resources.filter(
-    (r) => r !== sg && [...walkValues(r.props)].some((v) => v.kind === 'ref' && v.ref.kind === 'resource' && v.ref.resourceType === 'aws_security_group' && v.ref.name === name),
+    (r) =>
+      r !== sg &&
+      [...walkValues(r.props)].some(
+        (v) => v.kind === 'ref' && v.ref.kind === 'resource' && v.ref.resourceType === 'aws_security_group' && v.ref.name === name,
+      ),
   );
-  return users.length > 0 && users.every((u) => LOAD_BALANCERS.has(u.type) && evalBool(getProperty(u, 'internal')?.value, ctx.program) !== true);
+  return (
+    users.length > 0 && users.every((u) => LOAD_BALANCERS.has(u.type) && evalBool(getProperty(u, 'internal')?.value, ctx.program) !== true)
+  );
 }
 
 function report(ctx: RuleContext, r: Resource, o: Opening, where: string, group: Resource | undefined): void {

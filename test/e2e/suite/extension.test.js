@@ -33,7 +33,12 @@ suite('Faultline extension', () => {
     const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, d.range.start);
     const text = hovers.map((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\n')).join('\n');
     assert.match(text, /Multi-AZ/);
-    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand(
+      'vscode.executeCodeActionProvider',
+      uri,
+      d.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const fix = actions.find((a) => a.title === 'Set multi_az = true');
     assert.ok(fix, `quick fix offered; got ${actions.map((a) => a.title).join(', ')}`);
     assert.ok(await vscode.workspace.applyEdit(fix.edit));
