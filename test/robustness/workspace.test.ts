@@ -345,7 +345,7 @@ const cp = require('child_process'); for (const k of ['spawn', 'spawnSync', 'exe
 globalThis.fetch = deny('fetch');
 require('module').syncBuiltinESMExports();\n`,
     );
-    const r = spawnSync(process.execPath, ['--require', preload, CLI, 'audit', '.', '--jobs', '2', '--format', 'json', '--no-progress'], {
+    const r = spawnSync(process.execPath, ['--require', preload, CLI, 'audit', '.', '--jobs', '2', '--format', 'json', '--no-progress', '--profile', 'ephemeral'], {
       cwd: ws,
       encoding: 'utf8',
       env: { ...process.env, NO_COLOR: '1' },

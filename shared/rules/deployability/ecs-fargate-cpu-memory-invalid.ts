@@ -16,8 +16,8 @@ function units(v: Value | undefined, unit: RegExp, ctx: Parameters<typeof evalua
   const m = s.match(unit);
   return m ? Math.round(Number(m[1]) * 1024) : undefined;
 }
-const VCPU = /^(\d*\.?\d+)\s*vcpu$/i;
-const GB = /^(\d*\.?\d+)\s*gb$/i;
+const VCPU = /^(\d+(?:\.\d+)?|\.\d+) ?vcpu$/i;
+const GB = /^(\d+(?:\.\d+)?|\.\d+) ?gb$/i;
 
 export default defineRule({
   meta: {

@@ -7,10 +7,6 @@ function isAwsProvider(r: Resource): boolean {
   return r.type === 'provider' || r.token === 'aws:provider:Provider' || r.typeAsWritten === 'aws.Provider';
 }
 
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 export default defineRule({
   meta: {
     id: 'pulumi-provider-unused',
@@ -30,24 +26,24 @@ export default defineRule({
     if (!providers.length) return;
     const used = new Set<string>();
     for (const r of program.resources) {
-      for (const v of walkValues(r.options.provider)) if (v.kind === 'ref') used.add(v.ref.name);
+      for (const v of walkValues(r.options.provider)) {
+        // A provider received as a parameter or computed: any provider may flow there, so stay silent.
+        if (v.kind === 'unknown' || (v.kind === 'ref' && v.ref.kind !== 'resource' && v.ref.kind !== 'const')) return;
+        if (v.kind === 'ref') used.add(v.ref.name);
+      }
     }
     for (const p of providers) {
       // Unbound or created in a loop: it may be passed inline or collected; stay silent.
       if (!p.symbol || p.multiplicity !== 'one' || used.has(p.symbol)) continue;
-      // Any other mention of the symbol (a `providers` map, a function argument, an export) may pass it on.
-      const word = new RegExp(`(?<![\\w$.])${escape(p.symbol)}(?![\\w$])`, 'g');
+      // Any other use of the symbol in the model (a `providers` map, a component's args) may pass it on.
       let mentions = 0;
-      for (const f of program.files) {
-        if (f.language === 'terraform') continue;
-        for (const m of f.text.matchAll(word)) {
-          const at = m.index;
-          if (f.path === p.loc.file && at >= p.loc.start && at < p.loc.end) continue;
-          if (f.comments.some((c) => at >= c.loc.start && at < c.loc.end)) continue;
-          mentions++;
+      for (const r of program.resources) {
+        if (r === p) continue;
+        for (const v of [...walkValues(r.props), ...Object.values(r.options).flatMap((o) => [...walkValues(o)])]) {
+          if (v.kind === 'ref' && v.ref.name === p.symbol) mentions++;
         }
       }
-      if (mentions > 1) continue; // the binding itself is the one expected mention
+      if (mentions > 0) continue;
       const region = evalString(getProperty(p, 'region')?.value, program);
       ctx.report({
         resource: p,
