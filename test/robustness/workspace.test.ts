@@ -345,11 +345,15 @@ const cp = require('child_process'); for (const k of ['spawn', 'spawnSync', 'exe
 globalThis.fetch = deny('fetch');
 require('module').syncBuiltinESMExports();\n`,
     );
-    const r = spawnSync(process.execPath, ['--require', preload, CLI, 'audit', '.', '--jobs', '2', '--format', 'json', '--no-progress', '--profile', 'ephemeral'], {
-      cwd: ws,
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-    });
+    const r = spawnSync(
+      process.execPath,
+      ['--require', preload, CLI, 'audit', '.', '--jobs', '2', '--format', 'json', '--no-progress', '--profile', 'ephemeral'],
+      {
+        cwd: ws,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
     expect(r.status, r.stderr).toBe(1);
     expect((JSON.parse(r.stdout) as { files: number }).files).toBe(5);
     expect(fs.existsSync(path.join(tmp, 'attempts.log')) ? fs.readFileSync(path.join(tmp, 'attempts.log'), 'utf8') : '').toBe('');
