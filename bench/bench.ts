@@ -89,7 +89,7 @@ async function main(): Promise<void> {
     '',
     `## audit`,
     '',
-    `${n} files (~200 lines each, four languages) in ${(secs * 1000).toFixed(0)} ms: **${(result.files / secs).toFixed(0)} files/s** on one thread, ${result.findings.length} findings.`,
+    `${n} files (~200 lines each, four languages) in ${(secs * 1000).toFixed(0)} ms: **${(result.files / secs).toFixed(0)} files/s** with ${result.jobs} analysis thread(s), ${result.findings.length} findings.`,
   );
   fs.rmSync(corpus, { recursive: true, force: true });
 
