@@ -74,7 +74,7 @@ async function main(): Promise<void> {
 
   const corpus = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-'));
   let n = 0;
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 500; i++) {
     for (const lang of LANGS) {
       const dir = path.join(corpus, `${lang}-${i}`);
       fs.mkdirSync(dir);
@@ -82,15 +82,22 @@ async function main(): Promise<void> {
       n++;
     }
   }
-  const a0 = performance.now();
-  const result = await audit([corpus], { profile: 'production' });
-  const secs = (performance.now() - a0) / 1000;
   out.push(
     '',
-    `## audit`,
+    '## audit',
     '',
-    `${n} files (~200 lines each, four languages) in ${(secs * 1000).toFixed(0)} ms: **${(result.files / secs).toFixed(0)} files/s** with ${result.jobs} analysis thread(s), ${result.findings.length} findings.`,
+    `${n} files (~200 lines each, four languages, one program each):`,
+    '',
+    '| threads | wall | files/s | findings |',
+    '|---|---|---|---|',
   );
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  for (const jobs of [...new Set([1, 2, cores])]) {
+    const a0 = performance.now();
+    const result = await audit([corpus], { profile: 'production', jobs });
+    const secs = (performance.now() - a0) / 1000;
+    out.push(`| ${result.jobs} | ${secs.toFixed(1)} s | **${(result.files / secs).toFixed(0)}** | ${result.findings.length} |`);
+  }
   fs.rmSync(corpus, { recursive: true, force: true });
 
   const latency = await serverLatency();
