@@ -65,6 +65,8 @@ export async function main(argv: string[]): Promise<number> {
     fix?: boolean;
     fixDryRun?: boolean;
     jobs?: string;
+    fileTimeout?: string;
+    maxFileSize?: string;
     progress?: boolean;
   }
 
@@ -74,9 +76,24 @@ export async function main(argv: string[]): Promise<number> {
     const config = loadConfig(o.config, paths);
     const jobs = o.jobs === undefined ? undefined : Number(o.jobs);
     if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError('--jobs must be a positive integer');
+    const fileTimeoutMs = o.fileTimeout === undefined ? undefined : Number(o.fileTimeout);
+    if (fileTimeoutMs !== undefined && (!Number.isInteger(fileTimeoutMs) || fileTimeoutMs < 100))
+      throw new UsageError('--file-timeout must be a whole number of milliseconds, at least 100');
+    const maxMb = o.maxFileSize === undefined ? undefined : Number(o.maxFileSize);
+    if (maxMb !== undefined && !(maxMb > 0)) throw new UsageError('--max-file-size must be a positive number of megabytes');
+    const maxFileBytes = maxMb === undefined ? undefined : Math.round(maxMb * 1024 * 1024);
     const bar = progressBar(o.progress !== false);
     try {
-      return await audit(paths, { config, profile: o.profile, only: o.rule, skip: o.skipRule, jobs, onProgress: bar.update });
+      return await audit(paths, {
+        config,
+        profile: o.profile,
+        only: o.rule,
+        skip: o.skipRule,
+        jobs,
+        fileTimeoutMs,
+        maxFileBytes,
+        onProgress: bar.update,
+      });
     } finally {
       bar.done();
     }
@@ -103,6 +120,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--fix', 'apply the safe fixes in place and report what changed')
     .option('--fix-dry-run', 'print the safe fixes as a unified diff without changing files')
     .option('-j, --jobs <n>', 'worker threads (default: all cores for large audits)')
+    .option('--file-timeout <ms>', 'time budget per file: a file over it is reported as analysis-timeout (default: 10000)')
+    .option('--max-file-size <MB>', 'skip (and list) files larger than this (default: 5)')
     .option('--no-progress', 'no progress bar on a terminal')
     .action(async (paths: string[], o: AuditOpts) => {
       let result = await runAudit(paths, o);

@@ -43,7 +43,7 @@ export async function auditWorkspace(
     for (const folder of folders) {
       const { config } = analysis.config(folder + '/faultline.json');
       const { files, skipped } = discoverFiles([folder], { ignore: config?.ignore });
-      summary.skipped.push(...skipped.map((s) => ({ file: s.path, reason: s.reason })));
+      for (const s of skipped) summary.skipped.push({ file: s.path, reason: s.reason });
       const units = groupPrograms(files);
       let done = 0;
       for (const unit of units) {

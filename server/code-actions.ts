@@ -67,7 +67,7 @@ export function codeActions(analysis: Analysis, params: CodeActionParams): CodeA
     for (const f of result.byFile.get(file) ?? []) {
       const safe = f.fixes?.find((x) => x.safe);
       const e = safe && renderFix(safe, (p) => models.get(p));
-      if (e) edits.push(...e.filter((x) => x.file === file));
+      for (const x of e ?? []) if (x.file === file) edits.push(x);
     }
     if (edits.length) {
       // Overlapping edits cannot be sent together: keep the first of each overlap, like applyEdits does.

@@ -34,7 +34,11 @@ export function analyzeProgram(program: Program, opts: AnalyzeOptions = {}): Fin
   const settings = ruleSettings(opts.config);
   const findings: Finding[] = [];
   const byType = new Map<string, Resource[]>();
-  for (const r of program.resources) byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
+  for (const r of program.resources) {
+    const list = byType.get(r.type);
+    if (list) list.push(r);
+    else byType.set(r.type, [r]);
+  }
   const metaById = new Map(rules.map((r) => [r.meta.id, r.meta]));
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
 

@@ -13,6 +13,8 @@ export interface AuditOptions extends AnalyzeOptions {
   jobs?: number;
   /** Time budget per file in a worker, in ms: a unit over budget is stopped and reported as `analysis-timeout`. */
   fileTimeoutMs?: number;
+  /** Files larger than this are skipped (and listed as skipped); default 5 MB. */
+  maxFileBytes?: number;
   /** Heap limit per worker, in MB. */
   workerMemoryMb?: number;
   onProgress?: (done: number, total: number) => void;
@@ -30,6 +32,8 @@ export interface AuditResult {
 const WORKER = path.join(__dirname, 'worker.js');
 /** Files above this size are analysed in a worker with a time budget even in small audits. */
 const GUARD_BYTES = 256 * 1024;
+/** Loading the engine in a worker takes ~100 ms; a worker that is not ready by then is broken. */
+const WORKER_START_MS = 30_000;
 
 function sizeOf(file: string): number {
   try {
@@ -42,7 +46,7 @@ function sizeOf(file: string): number {
 /** Analyses every IaC file under `paths`: the engine behind `faultline audit`. */
 export async function audit(paths: string[], opts: AuditOptions = {}): Promise<AuditResult> {
   const t0 = performance.now();
-  const { files, skipped } = discoverFiles(paths, { ignore: opts.config?.ignore });
+  const { files, skipped } = discoverFiles(paths, { ignore: opts.config?.ignore, maxFileBytes: opts.maxFileBytes });
   const units = groupPrograms(files);
   const wanted = opts.jobs ?? Math.min(os.availableParallelism?.() ?? os.cpus().length, Math.ceil(files.length / 50));
   const jobs = Math.max(1, Math.min(wanted, units.length));
@@ -53,9 +57,9 @@ export async function audit(paths: string[], opts: AuditOptions = {}): Promise<A
   const result: AuditResult = { files: 0, findings: [], texts: new Map(), skipped, durationMs: 0, jobs: pooled ? jobs : 1 };
   for (const r of reports) {
     result.files += r.files.length;
-    result.findings.push(...r.findings);
+    for (const f of r.findings) result.findings.push(f); // no spread: a file may have 100,000+ findings
     for (const [f, t] of Object.entries(r.texts)) result.texts.set(f, t);
-    if (r.skipped) result.skipped.push(...r.skipped);
+    for (const s of r.skipped ?? []) result.skipped.push(s);
   }
   sortFindings(result.findings);
   result.durationMs = performance.now() - t0;
@@ -134,7 +138,12 @@ function inWorkers(units: ProgramUnit[], opts: AuditOptions, jobs: number): Prom
         }, budget);
         w.postMessage(current.u);
       };
-      w.on('message', (report: UnitReport) => {
+      w.on('message', (report: UnitReport | 'ready') => {
+        if (report === 'ready') {
+          clearTimeout(timer);
+          send();
+          return;
+        }
         finish(report);
         const n = queue.shift();
         if (!n) {
@@ -156,7 +165,10 @@ function inWorkers(units: ProgramUnit[], opts: AuditOptions, jobs: number): Prom
         if (queue.length) spawn();
         else if (live === 0) resolve(results);
       });
-      send();
+      timer = setTimeout(() => {
+        finish(stopped(current.u, 'internal-error', `the analysis worker did not start within ${WORKER_START_MS} ms`));
+        void w.terminate();
+      }, WORKER_START_MS);
     };
     for (let k = 0; k < jobs; k++) spawn();
   });

@@ -11,7 +11,7 @@ export function renderFix(fix: Fix, fileOf: (path: string) => FileModel | undefi
     if (!file) return undefined;
     const rendered = frontendFor(file.language).render(intent, file);
     if (!rendered) return undefined;
-    edits.push(...rendered);
+    for (const e of rendered) edits.push(e);
   }
   return edits;
 }

@@ -32,7 +32,7 @@ function descriptor(m: RuleMeta): unknown {
     helpUri: ruleUrl(m.id),
     defaultConfiguration: { level: LEVEL[m.severity] },
     properties: {
-      tags: [m.category, 'iac', ...m.languages],
+      tags: [...new Set([m.category, 'iac', ...m.languages])],
       precision: 'high',
       'security-severity': SECURITY_SEVERITY[m.severity],
       profiles: m.profiles,

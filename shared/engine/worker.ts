@@ -6,7 +6,8 @@ import type { ProgramUnit } from './workspace';
 
 /** A worker of the audit pool: analyses the units it is sent, one at a time. */
 const opts = (workerData as { opts: AnalyzeOptions }).opts;
-const ready = initEngine();
+// The pool starts a unit's time budget only after this 'ready': loading the engine is not the unit's time.
+void initEngine().then(() => parentPort?.postMessage('ready'));
 parentPort?.on('message', (unit: ProgramUnit) => {
-  void ready.then(() => parentPort?.postMessage(analyzeUnit(unit, opts)));
+  parentPort?.postMessage(analyzeUnit(unit, opts));
 });

@@ -102,6 +102,29 @@ describe('faultline audit', () => {
     ]);
     expect(r.code).toBe(1);
   });
+
+  it('stops a file over its time budget with analysis-timeout and goes on with the others', () => {
+    const big = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-big-'));
+    try {
+      // ~2 MB of Terraform: far more than 150 ms of work, and large enough to be analysed in a guarded worker.
+      fs.mkdirSync(path.join(big, 'huge'));
+      fs.writeFileSync(path.join(big, 'huge', 'main.tf'), 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n'.repeat(50_000));
+      fs.mkdirSync(path.join(big, 'small'));
+      fs.writeFileSync(path.join(big, 'small', 'main.tf'), 'resource "aws_cloudwatch_log_group" "app" {\n  name = "app"\n}\n');
+      const t0 = Date.now();
+      const r = run(['audit', '.', '--format', 'json', '--file-timeout', '150', '--no-progress'], big);
+      expect(Date.now() - t0).toBeLessThan(30_000);
+      const findings = JSON.parse(r.stdout).findings as { ruleId: string; file: string; message: string }[];
+      expect(findings.find((f) => f.ruleId === 'analysis-timeout')).toMatchObject({
+        file: path.join('huge', 'main.tf'),
+        message: expect.stringContaining('was stopped'),
+      });
+      expect(findings.some((f) => f.file === path.join('small', 'main.tf') && f.ruleId === 'log-retention-missing')).toBe(true);
+      expect(run(['audit', '.', '--file-timeout', 'soon'], big).code).toBe(2);
+    } finally {
+      fs.rmSync(big, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('faultline inspect, rules, explain', () => {

@@ -3,7 +3,9 @@
  * `npm run fuzz` runs thousands of cases (FAULTLINE_FUZZ=long, FAULTLINE_FUZZ_RUNS, FAULTLINE_FUZZ_SEED) and saves
  * every counterexample to test/fixtures/regressions/, which the last test here replays forever after.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +38,7 @@ const FILE_BUDGET_MS = Number(process.env.FAULTLINE_FUZZ_BUDGET_MS ?? 10_000);
 const MONSTER_BUDGET_MS = Number(process.env.FAULTLINE_FUZZ_MONSTER_BUDGET_MS ?? 15_000);
 
 const stats = { cases: 0, worstMs: 0, worst: '' };
+const CLI = path.resolve(__dirname, '../../out/cli.js');
 
 beforeAll(async () => {
   await initEngine();
@@ -127,7 +130,53 @@ describe('fuzzing the frontends and the engine', () => {
     LONG ? 3_600_000 : 60_000,
   );
 
-  for (const m of monsters()) {
+  for (const m of monsters().filter((x) => x.audit)) {
+    it.skipIf(!m.short && !LONG)(
+      `survives ${m.name} through faultline audit within a ${MONSTER_BUDGET_MS} ms budget`,
+      () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-monster-'));
+        try {
+          fs.writeFileSync(path.join(dir, m.name), m.text());
+          const t0 = performance.now();
+          const r = spawnSync(
+            process.execPath,
+            [
+              CLI,
+              'audit',
+              '.',
+              '--format',
+              'json',
+              '--no-progress',
+              '--file-timeout',
+              String(MONSTER_BUDGET_MS),
+              '--max-file-size',
+              '20',
+              '--rule',
+              'parse-error',
+            ],
+            { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30 },
+          );
+          const ms = performance.now() - t0;
+          expect(r.status, r.stderr).toBeLessThan(2);
+          const report = JSON.parse(r.stdout) as { files: number; findings: { ruleId: string; message: string }[]; skipped?: unknown[] };
+          expect(report.skipped ?? []).toEqual([]);
+          expect(report.files).toBe(1);
+          const findings = report.findings;
+          expect(findings.filter((f) => f.ruleId === 'internal-error')).toEqual([]);
+          // Over budget is allowed, as a finding; the whole run (worker start, reading, JSON) must stay bounded.
+          console.log(
+            `${m.name}: ${Math.round(ms)} ms, ${findings.some((f) => f.ruleId === 'analysis-timeout') ? 'stopped at the budget' : 'analysed'}`,
+          );
+          expect(ms).toBeLessThan(MONSTER_BUDGET_MS + 15_000);
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      },
+      (MONSTER_BUDGET_MS + 15_000) * 2,
+    );
+  }
+
+  for (const m of monsters().filter((x) => !x.audit)) {
     it.skipIf(!m.short && !LONG)(
       `survives ${m.name} within ${MONSTER_BUDGET_MS} ms`,
       () => {

@@ -112,7 +112,7 @@ interface Ctx {
 export function parsePython(text: string, path: string): FileModel {
   const model: FileModel = { path, language: 'python', text, resources: [], parseErrors: [], comments: [], stringBuilds: [] };
   try {
-    const root = parseSyntaxTree('python', text);
+    const root = parseSyntaxTree('python', text, path);
     if (!root) throw new Error('tree-sitter returned no tree');
     new Lowerer(model, root).run();
   } catch (e) {
@@ -158,7 +158,7 @@ class Lowerer {
     this.model.pulumi = this.facts;
     if (!this.facts.isPulumi) return; // not a Pulumi program: nothing to analyse
     for (const n of found.comments) this.comment(n);
-    this.model.parseErrors.push(...found.errors);
+    for (const e of found.errors) this.model.parseErrors.push(e);
     for (const n of found.selfAssigns) {
       const right = n.childForFieldName('right');
       const name = n.childForFieldName('left')?.childForFieldName('attribute')?.text;
@@ -1121,7 +1121,7 @@ class Lowerer {
     const bind = (name: string, b: Binding): void => {
       const old = t.get(name);
       if (!old) t.set(name, b);
-      else if (old.kind === 'assign' && b.kind === 'assign') old.values.push(...b.values);
+      else if (old.kind === 'assign' && b.kind === 'assign') for (const v of b.values) old.values.push(v);
       else t.set(name, { kind: 'other', why: 'is bound more than once' });
     };
     const params = s.childForFieldName('parameters');
@@ -1255,7 +1255,7 @@ function identifiers(n: Node | null | undefined): string[] {
   while (stack.length) {
     const c = stack.pop()!;
     if (c.type === 'identifier') out.push(c.text);
-    else if (c.type !== 'attribute' && c.type !== 'subscript') stack.push(...c.namedChildren);
+    else if (c.type !== 'attribute' && c.type !== 'subscript') for (const n of c.namedChildren) stack.push(n);
   }
   return out;
 }

@@ -43,7 +43,7 @@ const CLOSERS: Record<string, string> = { block_end: 'block', object_end: 'objec
 export function parseTerraform(text: string, path: string): FileModel {
   const model: FileModel = { path, language: 'terraform', text, resources: [], parseErrors: [], comments: [], stringBuilds: [] };
   try {
-    const root = parseSyntaxTree('terraform', text);
+    const root = parseSyntaxTree('terraform', text, path);
     if (!root) throw new Error('tree-sitter returned no tree');
     new Lowerer(text, path, model).lowerFile(root);
   } catch (e) {
@@ -124,13 +124,14 @@ class Lowerer {
     if (tfvars) this.facts.tfvars = [];
     const top: Node[] = [];
     for (const c of root.namedChildren) {
-      if (c.type === 'body') top.push(...c.namedChildren);
+      // Spreading 100,000+ children into push() would overflow the call stack.
+      if (c.type === 'body') for (const n of c.namedChildren) top.push(n);
       // A file that is mostly broken: complete blocks inside the error region still count.
       else if (c.type === 'ERROR') {
         const whole = c.namedChildren.filter((n) => (n.type === 'block' || n.type === 'attribute') && !n.hasError);
         // The walk above does not enter error regions.
         for (const n of whole) this.collectCommentsAndErrors(n);
-        top.push(...whole);
+        for (const n of whole) top.push(n);
       }
     }
     for (const n of top) this.lowerTop(n, tfvars);
@@ -484,7 +485,7 @@ class Lowerer {
     for (const c of body.namedChildren) {
       if (c.type === 'attribute') {
         try {
-          props.push(...this.attributes(c, depth));
+          for (const p of this.attributes(c, depth)) props.push(p);
         } catch (e) {
           (this.model.internalErrors ??= []).push({ loc: this.locOf(c), message: `lowering this attribute failed: ${errorText(e)}` });
         }
