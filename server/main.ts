@@ -13,6 +13,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { initEngine } from '../shared/engine/frontends';
+import { keepTreesForIncrementalParsing } from '../shared/frontends/syntax-tree';
 import { CONFIG_FILE } from '../shared/engine/config-file';
 import { Analysis, DEFAULT_SETTINGS, type Settings } from './analysis';
 import { codeActions } from './code-actions';
@@ -58,6 +59,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const opts = params.initializationOptions as Partial<Settings> | undefined;
     if (opts) analysis.settings = { ...DEFAULT_SETTINGS, ...opts };
     ready = initEngine();
+    // Keystrokes re-parse the same few files: keep their trees so tree-sitter parses only what changed.
+    keepTreesForIncrementalParsing(32);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },

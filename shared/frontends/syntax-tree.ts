@@ -1,4 +1,4 @@
-import type { Language, Tree, TreeCursor } from 'web-tree-sitter';
+import type { Edit, Language, Tree, TreeCursor } from 'web-tree-sitter';
 import { parserFor, rawCursor, type GrammarName, type RawCursor } from './treesitter';
 
 /**
@@ -374,14 +374,79 @@ export function toSyntaxTree(tree: Tree, text: string, raw = true): SyntaxNode {
   }
 }
 
-/** Parses `text` and returns the root of its plain copy (the wasm tree is freed); undefined if tree-sitter gives up. */
-export function parseSyntaxTree(grammar: GrammarName, text: string): SyntaxNode | undefined {
-  const tree = parserFor(grammar).parse(text);
-  if (!tree) return undefined;
+/** The last tree of each file, kept only where files are parsed again after small edits (the language server). */
+const lastTrees = new Map<string, { grammar: GrammarName; text: string; tree: Tree }>();
+let keepTrees = 0;
+/** A kept tree costs wasm memory several times its text: larger files are parsed afresh each time. */
+const KEEP_MAX_CHARS = 1_000_000;
+
+/**
+ * Keep the wasm trees of the `n` files parsed last, so that the next parse of one of them reuses it (tree-sitter's
+ * incremental parsing: after an edit, only the changed region is parsed again). 0 (the default, right for one-shot
+ * audits) keeps none.
+ */
+export function keepTreesForIncrementalParsing(n: number): void {
+  keepTrees = n;
+  while (lastTrees.size > keepTrees) dropOldestTree();
+}
+
+function dropOldestTree(): void {
+  const [file, entry] = lastTrees.entries().next().value!;
+  lastTrees.delete(file);
+  entry.tree.delete();
+}
+
+/** The single edit turning `before` into `after`: their common prefix and suffix are untouched. */
+function editBetween(before: string, after: string): Edit {
+  const max = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  const oldSource = new Source(before);
+  const newSource = new Source(after);
+  return {
+    startIndex: start,
+    oldEndIndex: before.length - tail,
+    newEndIndex: after.length - tail,
+    startPosition: oldSource.point(start),
+    oldEndPosition: oldSource.point(before.length - tail),
+    newEndPosition: newSource.point(after.length - tail),
+  } as Edit;
+}
+
+/**
+ * Parses `text` and returns the root of its plain copy; undefined if tree-sitter gives up. With `file`, and when
+ * trees are kept, the file's previous tree makes this an incremental parse.
+ */
+export function parseSyntaxTree(grammar: GrammarName, text: string, file?: string): SyntaxNode | undefined {
+  const last = file !== undefined && keepTrees > 0 ? lastTrees.get(file) : undefined;
+  let base: Tree | undefined;
+  if (last) {
+    lastTrees.delete(file!);
+    if (last.grammar === grammar) {
+      last.tree.edit(editBetween(last.text, text));
+      base = last.tree;
+    }
+  }
+  let tree: Tree | null;
   try {
-    return toSyntaxTree(tree, text);
+    tree = parserFor(grammar).parse(text, base);
   } finally {
-    tree.delete();
+    last?.tree.delete();
+  }
+  if (!tree) return undefined;
+  let kept = false;
+  try {
+    const root = toSyntaxTree(tree, text);
+    if (file !== undefined && keepTrees > 0 && text.length <= KEEP_MAX_CHARS) {
+      lastTrees.set(file, { grammar, text, tree });
+      kept = true;
+      if (lastTrees.size > keepTrees) dropOldestTree();
+    }
+    return root;
+  } finally {
+    if (!kept) tree.delete();
   }
 }
 

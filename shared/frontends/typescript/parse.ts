@@ -98,6 +98,26 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+const NO_NAMES: ReadonlyMap<string, Declaration> = new Map();
+
+/** Nodes that can declare names (the scopes `scope()` reads); every other ancestor is skipped without a map. */
+function declaresNames(a: ts.Node): boolean {
+  switch (a.kind) {
+    case ts.SyntaxKind.SourceFile:
+    case ts.SyntaxKind.Block:
+    case ts.SyntaxKind.ModuleBlock:
+    case ts.SyntaxKind.CaseClause:
+    case ts.SyntaxKind.DefaultClause:
+    case ts.SyntaxKind.ForStatement:
+    case ts.SyntaxKind.ForOfStatement:
+    case ts.SyntaxKind.ForInStatement:
+    case ts.SyntaxKind.CatchClause:
+      return true;
+    default:
+      return ts.isFunctionLike(a);
+  }
+}
+
 /** Strips wrappers that do not change a value: parentheses, `as`, `satisfies`, `!`, `<T>x`. */
 export function skipTransparent(node: ts.Expression): ts.Expression {
   let n = node;
@@ -342,21 +362,31 @@ class Lowerer {
   // ---- the walk: resources, string builds, config reads, components
 
   private walk(model: FileModel, facts: PulumiFacts): void {
-    const stack: { node: ts.Node; ctx: Context }[] = [{ node: this.sf, ctx: { loop: false } }];
-    while (stack.length) {
-      const { node, ctx } = stack.pop()!;
+    // Two parallel stacks and one reusable child buffer: this loop visits every node of the file.
+    const nodes: ts.Node[] = [this.sf];
+    const ctxs: Context[] = [{ loop: false }];
+    const kids: ts.Node[] = [];
+    const collect = (c: ts.Node): void => {
+      kids.push(c);
+    };
+    while (nodes.length) {
+      const node = nodes.pop()!;
+      const ctx = ctxs.pop()!;
       let inner = ctx;
       try {
         inner = this.visit(node, ctx, model, facts);
       } catch (e) {
         this.internalErrors.push({ loc: this.loc(node), message: message(e) });
       }
-      const kids: { node: ts.Node; ctx: Context }[] = [];
-      const callArgs = ts.isCallExpression(node) ? new Set<ts.Node>(node.arguments) : undefined;
-      node.forEachChild((c) => {
-        kids.push({ node: c, ctx: callArgs && !callArgs.has(c) ? ctx : inner });
-      });
-      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+      kids.length = 0;
+      node.forEachChild(collect);
+      // A call's context (callback, ...) applies to its arguments only, not to its callee.
+      const args = ts.isCallExpression(node) ? node.arguments : undefined;
+      for (let i = kids.length - 1; i >= 0; i--) {
+        const c = kids[i]!;
+        nodes.push(c);
+        ctxs.push(args && !(c.pos >= args.pos && c.end <= args.end) ? ctx : inner);
+      }
     }
   }
 
@@ -600,7 +630,7 @@ class Lowerer {
         let d: Value | undefined = s;
         for (let i = 0; d && d.kind === 'ref' && i < MAX_DEPTH; i++) d = d.resolved;
         if (d?.kind === 'object') {
-          props.push(...d.props);
+          for (const dp of d.props) props.push(dp);
           partial ||= !!d.partial;
         } else partial = true;
         continue;
@@ -759,7 +789,8 @@ class Lowerer {
     return undefined;
   }
 
-  private scope(a: ts.Node): Map<string, Declaration> {
+  private scope(a: ts.Node): ReadonlyMap<string, Declaration> {
+    if (!declaresNames(a)) return NO_NAMES;
     let m = this.scopes.get(a);
     if (m) return m;
     m = new Map();
