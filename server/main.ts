@@ -60,7 +60,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (opts) analysis.settings = { ...DEFAULT_SETTINGS, ...opts };
     ready = initEngine();
     // Keystrokes re-parse the same few files: keep their trees so tree-sitter parses only what changed.
-    keepTreesForIncrementalParsing(32);
+    keepTreesForIncrementalParsing(64);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },

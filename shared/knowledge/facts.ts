@@ -124,17 +124,21 @@ export interface EngineCatalogue {
 }
 
 /** The version catalogue of an engine; undefined when the catalogue has no list for it (those are not checked). */
+const catalogues = new Map<string, EngineCatalogue | undefined>();
+
 export function engineCatalogue(engine: string): EngineCatalogue | undefined {
+  // Built once per engine: the rules ask for it once per database resource.
+  if (catalogues.has(engine)) return catalogues.get(engine);
   const f = files.engineVersions();
   const e = f.engines[engine];
-  if (!e) return undefined;
-  const deprecated = new Set(e.deprecated ?? []);
-  return {
+  const c = e && {
     all: e.versions,
-    offered: new Set(e.versions.filter((v) => !deprecated.has(v))),
-    deprecated,
+    offered: new Set(e.versions.filter((v) => !new Set(e.deprecated ?? []).has(v))),
+    deprecated: new Set(e.deprecated ?? []),
     date: f.catalogueDate ?? f.retrieved,
   };
+  catalogues.set(engine, c);
+  return c;
 }
 
 export type VersionVerdict =
@@ -152,7 +156,16 @@ export function offeredMinors(engine: string, major: string): string[] {
 }
 
 /** Whether `version` is one AWS offers for `engine`, per the catalogue (undefined: no catalogue for the engine). */
+const verdicts = new Map<string, VersionVerdict | undefined>();
+
 export function checkEngineVersion(engine: string, version: string): VersionVerdict | undefined {
+  // Each verdict scans the engine's catalogue; programs repeat the same few engine/version pairs.
+  const key = `${engine}\0${version}`;
+  if (!verdicts.has(key)) verdicts.set(key, verdictOf(engine, version));
+  return verdicts.get(key);
+}
+
+function verdictOf(engine: string, version: string): VersionVerdict | undefined {
   const c = engineCatalogue(engine);
   if (!c) return undefined;
   const major = majorOf(engine, version);

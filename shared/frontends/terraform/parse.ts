@@ -162,7 +162,8 @@ class Lowerer {
       const restart = this.nextLineStartingWithWord(from, end);
       if (restart === undefined) return;
       const blanked = this.text.slice(0, restart).replace(/[^\r\n]/g, ' ') + this.text.slice(restart);
-      const root = parseSyntaxTree('terraform', blanked);
+      // Keyed per file and pass: the next keystroke's blanked text differs only around the edit (incremental reparse).
+      const root = parseSyntaxTree('terraform', blanked, `${this.path}\0salvage${this.reparses}`);
       if (!root) return;
       let nextError: Node | undefined;
       for (const c of root.namedChildren) {
