@@ -2,6 +2,7 @@
 // tree-sitter .wasm files beside them (web-tree-sitter loads them at run time).
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -19,6 +20,35 @@ const entries = [
 ].filter((e) => fs.existsSync(path.join(root, e.in)));
 
 const production = process.argv.includes('--production');
+
+/**
+ * The TypeScript compiler is 9 MB of JavaScript that takes ~300 ms to compile and initialise, which Terraform and
+ * Python users should never pay (server start, `faultline audit` of a Terraform tree). It ships beside the bundles as
+ * out/typescript.js, and every `import ... from 'typescript'` gets a stand-in whose properties load it on first use
+ * and then replace themselves with its plain values.
+ */
+const require = createRequire(import.meta.url);
+const lazyTypeScript = {
+  name: 'lazy-typescript',
+  setup(build) {
+    const keys = Object.keys(require('typescript'));
+    build.onResolve({ filter: /^typescript$/ }, (args) =>
+      args.namespace === 'lazy-typescript'
+        ? { path: './typescript.js', external: true }
+        : { path: 'typescript', namespace: 'lazy-typescript' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy-typescript' }, () => ({
+      loader: 'js',
+      contents: `const stub = {};
+function load() {
+  const ts = require('typescript');
+  for (const k of Object.keys(ts)) Object.defineProperty(stub, k, { value: ts[k], writable: true, enumerable: true, configurable: true });
+}
+for (const k of ${JSON.stringify(keys)}) Object.defineProperty(stub, k, { get() { load(); return stub[k]; }, enumerable: true, configurable: true });
+module.exports = stub;`,
+    }));
+  },
+};
 await Promise.all(
   entries.map((e) =>
     esbuild.build({
@@ -31,6 +61,7 @@ await Promise.all(
       sourcemap: !production,
       minify: production,
       external: e.external ?? [],
+      plugins: [lazyTypeScript],
       // jsonc-parser's UMD build hides its requires from the bundler; its ESM build bundles cleanly.
       mainFields: ['module', 'main'],
       // The ESM build of web-tree-sitter uses import.meta.url, which a CJS bundle does not have.
@@ -41,6 +72,7 @@ await Promise.all(
 );
 
 for (const [from, to] of [
+  ['node_modules/typescript/lib/typescript.js', 'typescript.js'],
   ['node_modules/web-tree-sitter/web-tree-sitter.wasm', 'web-tree-sitter.wasm'],
   ['node_modules/@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm', 'tree-sitter-terraform.wasm'],
   ['node_modules/tree-sitter-python/tree-sitter-python.wasm', 'tree-sitter-python.wasm'],
