@@ -1,7 +1,7 @@
 import { evalString, getProperty } from '../../model/evaluate';
 import type { Property, Resource } from '../../model/types';
 import { ALL_LANGUAGES, defineRule, type RuleContext } from '../../engine/rule';
-import { describe, keyName } from '../util';
+import { describe, keyName, referencedResource } from '../util';
 
 export interface Cidr {
   text: string;
@@ -42,8 +42,7 @@ interface Block {
 function vpcOf(subnet: Resource, vpcs: Resource[]): Resource | undefined {
   const v = getProperty(subnet, 'vpc_id')?.value;
   if (v?.kind !== 'ref' || v.ref.kind !== 'resource' || (v.ref.attribute ?? 'id') !== 'id') return undefined;
-  if (v.ref.resourceType && v.ref.resourceType !== 'aws_vpc') return undefined;
-  return vpcs.find((x) => (x.symbol ?? x.logicalName) === v.ref.name || x.logicalName === v.ref.name);
+  return referencedResource(v, vpcs);
 }
 
 export default defineRule({

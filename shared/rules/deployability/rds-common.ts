@@ -2,6 +2,8 @@ import { deref, evalString, getProperty } from '../../model/evaluate';
 import type { Property, Resource, Value } from '../../model/types';
 import type { RuleContext } from '../../engine/rule';
 
+import { referencedResource } from '../util';
+
 /** Not a rule: what the RDS value rules share (engine names, following references between RDS resources). */
 
 const ENGINE_NAMES: Record<string, string> = {
@@ -29,15 +31,9 @@ export function engineName(engine: string): string {
 }
 
 /** The resource a value refers to: a reference to one of `types`, or a literal equal to the `name` of one. */
-export function referencedResource(v: Value | undefined, types: string[], ctx: RuleContext): Resource | undefined {
+export function rdsResourceOf(v: Value | undefined, types: string[], ctx: RuleContext): Resource | undefined {
   if (!v) return undefined;
-  if (v.kind === 'ref' && v.ref.kind === 'resource') {
-    const candidates = ctx.resourcesOf(...types).filter((r) => (r.symbol ?? r.logicalName) === v.ref.name);
-    const typed = candidates.filter((r) => !v.ref.resourceType || r.type === v.ref.resourceType);
-    if (typed.length === 1) return typed[0];
-    if (candidates.length === 1) return candidates[0];
-    return undefined;
-  }
+  if (v.kind === 'ref') return referencedResource(v, ctx.resourcesOf(...types));
   const name = evalString(v, ctx.program);
   if (name === undefined) return undefined;
   const byName = ctx.resourcesOf(...types).filter((r) => evalString(getProperty(r, 'name')?.value, ctx.program) === name);
@@ -62,7 +58,7 @@ export function engineOf(r: Resource, ctx: RuleContext): EngineInfo | undefined 
   let versionProp = getProperty(r, 'engine_version');
   let versionFrom: Resource = r;
   if (r.type === 'aws_rds_cluster_instance') {
-    const cluster = referencedResource(getProperty(r, 'cluster_identifier')?.value, ['aws_rds_cluster'], ctx);
+    const cluster = rdsResourceOf(getProperty(r, 'cluster_identifier')?.value, ['aws_rds_cluster'], ctx);
     if (cluster) {
       engineProp ??= getProperty(cluster, 'engine');
       if (!versionProp) {

@@ -2,7 +2,7 @@ import { evalString, getProperty } from '../../model/evaluate';
 import { ALL_LANGUAGES, defineRule } from '../../engine/rule';
 import { instanceClassCatalogueDate, instanceClassesFor, instanceClassStatus } from '../../knowledge/facts';
 import { describe, keyName } from '../util';
-import { engineName, engineOf, referencedResource } from './rds-common';
+import { engineName, engineOf, rdsResourceOf } from './rds-common';
 
 const SIZES = ['nano', 'micro', 'small', 'medium', 'large', 'xlarge'];
 /** micro < small < ... < large < xlarge < 2xlarge < ... */
@@ -75,7 +75,7 @@ export default defineRule({
     if (!supported || supported.includes(cls)) {
       // db.serverless on an Aurora cluster without a Serverless v2 scaling configuration.
       if (cls === 'db.serverless' && r.type === 'aws_rds_cluster_instance') {
-        const cluster = referencedResource(getProperty(r, 'cluster_identifier')?.value, ['aws_rds_cluster'], ctx);
+        const cluster = rdsResourceOf(getProperty(r, 'cluster_identifier')?.value, ['aws_rds_cluster'], ctx);
         if (cluster && !cluster.props.partial && !getProperty(cluster, 'serverlessv2_scaling_configuration')) {
           ctx.report({
             resource: r,

@@ -2,7 +2,7 @@ import { deref, evalBool, evalNumber, evalString, getProperty } from '../../mode
 import type { Program } from '../../model/program';
 import type { Property, Resource } from '../../model/types';
 import { ALL_LANGUAGES, defineRule, type RuleContext } from '../../engine/rule';
-import { describe, keyName, setFix } from '../util';
+import { describe, keyName, referencedResource, setFix } from '../util';
 
 /** The random provider's default special characters (random_password, random.RandomPassword). */
 const DEFAULT_SPECIAL = '!@#$%&*()-_=+[]{}<>:?';
@@ -27,9 +27,8 @@ const shown = (c: string): string => (c === ' ' ? 'a space' : `"${c}"`);
 function randomPasswordOf(prop: Property, program: Program, candidates: Resource[]): Resource | undefined {
   const v = deref(prop.value, program) ?? prop.value;
   if (v.kind !== 'ref' || (v.ref.kind !== 'random' && v.ref.kind !== 'resource')) return undefined;
-  if (v.ref.resourceType && v.ref.resourceType !== 'random_password') return undefined;
   if (v.ref.attribute && v.ref.attribute !== 'result') return undefined;
-  return candidates.find((r) => (r.symbol ?? r.logicalName) === v.ref.name || r.logicalName === v.ref.name);
+  return referencedResource(v, candidates);
 }
 
 export default defineRule({

@@ -3,7 +3,7 @@ import type { Resource } from '../../model/types';
 import { ALL_LANGUAGES, defineRule, type RuleContext } from '../../engine/rule';
 import { familyMatchesEngine, parameterGroupFamily } from '../../knowledge/facts';
 import { describe, keyName, setFix } from '../util';
-import { engineName, engineOf, referencedResource } from './rds-common';
+import { engineName, engineOf, rdsResourceOf } from './rds-common';
 
 const INSTANCE_GROUP = 'aws_db_parameter_group';
 const CLUSTER_GROUP = 'aws_rds_cluster_parameter_group';
@@ -23,7 +23,7 @@ const groupKind = (t: string): string => (t === CLUSTER_GROUP ? 'cluster paramet
 function check(db: Resource, key: string, expects: string, ctx: RuleContext): void {
   const prop = getProperty(db, key);
   if (!prop) return;
-  const group = referencedResource(prop.value, [INSTANCE_GROUP, CLUSTER_GROUP], ctx);
+  const group = rdsResourceOf(prop.value, [INSTANCE_GROUP, CLUSTER_GROUP], ctx);
   if (!group) return;
   const dbKey = keyName(db, key, prop);
   if (group.type !== expects) {

@@ -1,19 +1,7 @@
 import { asList, asObject, evalBool, evalString, getProperty } from '../../model/evaluate';
-import type { FixIntent, Resource, Value } from '../../model/types';
+import type { FixIntent, Resource } from '../../model/types';
 import { ALL_LANGUAGES, defineRule, type Fix, type RuleContext } from '../../engine/rule';
-import { describe, keyName } from '../util';
-
-/** The resource of `candidates` a value refers to (`aws_lb.web.arn`, `lb.arn`), through const bindings. */
-function referenced(v: Value | undefined, candidates: Resource[]): Resource | undefined {
-  let cur = v;
-  for (let i = 0; cur?.kind === 'ref' && i < 50; i++) {
-    const ref = cur.ref;
-    if (ref.kind === 'resource')
-      return candidates.find((c) => (c.symbol ?? c.logicalName) === ref.name && (!ref.resourceType || ref.resourceType === c.type));
-    cur = cur.resolved;
-  }
-  return undefined;
-}
+import { describe, keyName, referencedResource } from '../util';
 
 /** 'yes' when the load balancer is internet-facing, 'no' when internal or not an application load balancer, 'unknown' otherwise. */
 function internetFacingAlb(lb: Resource, ctx: RuleContext): 'yes' | 'no' | 'unknown' {
@@ -70,7 +58,7 @@ export default defineRule({
   },
   resourceTypes: ['aws_lb_listener', 'aws_alb_listener'],
   resource(r, ctx) {
-    const lb = referenced(getProperty(r, 'load_balancer_arn')?.value, ctx.resourcesOf('aws_lb', 'aws_alb'));
+    const lb = referencedResource(getProperty(r, 'load_balancer_arn')?.value, ctx.resourcesOf('aws_lb', 'aws_alb'));
     if (!lb || internetFacingAlb(lb, ctx) !== 'yes') return;
     const protocolProp = getProperty(r, 'protocol');
     const protocol = protocolProp ? evalString(protocolProp.value, ctx.program) : 'HTTP'; // ALB listeners default to HTTP
