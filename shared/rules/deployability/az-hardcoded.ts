@@ -68,15 +68,34 @@ function zonesIn(v: Value, key: string, program: Program, out: Zone[]): void {
   if (found.length > 0) out.push({ zones: found, loc: v.loc, key });
 }
 
-function collect(v: Value, program: Program, out: Zone[], depth = 0): void {
+/** A zone picked by position from the zones data source: `data.aws_availability_zones.available.names[2]`. */
+interface ZoneIndex {
+  index: number;
+  loc: Loc;
+  key: string;
+  text: string;
+}
+
+function zoneIndexIn(v: Value, key: string, out: ZoneIndex[]): void {
+  const values = v.kind === 'list' ? v.items : [v];
+  for (const x of values) {
+    if (x.kind !== 'ref' || x.ref.kind !== 'data' || x.ref.resourceType !== 'aws_availability_zones') continue;
+    const m = /^(?:names|zone_ids)\[(\d+)\]$/.exec(x.ref.attribute ?? '');
+    if (m) out.push({ index: Number(m[1]), loc: x.loc, key, text: x.ref.text });
+  }
+}
+
+function collect(v: Value, program: Program, out: Zone[], indexes: ZoneIndex[], depth = 0): void {
   if (depth > 20) return;
   if (v.kind === 'object') {
     for (const p of v.props) {
-      if (AZ_KEYS.has(p.key)) zonesIn(p.value, p.keyAsWritten, program, out);
-      else collect(p.value, program, out, depth + 1);
+      if (AZ_KEYS.has(p.key)) {
+        zonesIn(p.value, p.keyAsWritten, program, out);
+        zoneIndexIn(p.value, p.keyAsWritten, indexes);
+      } else collect(p.value, program, out, indexes, depth + 1);
     }
   } else if (v.kind === 'list') {
-    for (const item of v.items) collect(item, program, out, depth + 1);
+    for (const item of v.items) collect(item, program, out, indexes, depth + 1);
   }
 }
 
@@ -99,7 +118,15 @@ export default defineRule({
   resource(r, ctx: RuleContext) {
     if (r.kind === 'data') return;
     const zones: Zone[] = [];
-    collect(r.props, ctx.program, zones);
+    const indexes: ZoneIndex[] = [];
+    collect(r.props, ctx.program, zones, indexes);
+    for (const z of indexes.filter((x) => x.index >= 2)) {
+      ctx.report({
+        resource: r,
+        loc: z.loc,
+        message: `${describe(r)} sets ${z.key} to ${z.text}, zone number ${z.index + 1} of the region: some regions give an account only two zones (us-west-1 does for most accounts), where the index does not exist and the plan fails`,
+      });
+    }
     if (zones.length === 0) return;
     const regions = regionsOf(r, ctx.program);
     const list = (zs: string[]): string => zs.map((z) => `"${z}"`).join(', ');
