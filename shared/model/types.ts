@@ -237,6 +237,22 @@ export interface TerraformFacts {
   modules: TfModuleCall[];
   /** Variable assignments from a .tfvars file. */
   tfvars?: TfNamed[];
+  /** Every reference the file makes to a named object of the module, evaluated or not (declaration checks). */
+  references?: TfReference[];
+}
+
+/** `var.x`, `local.x`, `aws_s3_bucket.b`, `data.aws_iam_policy_document.d`, `module.m`, `provider = aws.west`. */
+export interface TfReference {
+  kind: 'variable' | 'local' | 'resource' | 'data' | 'module' | 'provider';
+  /** The resource or data source type; for a provider, its local name (`aws`). */
+  type?: string;
+  name: string;
+  /** The reference as written up to the name (`var.region`, `aws_s3_bucket.logs`, `aws.west`). */
+  text: string;
+  /** Where that text is. */
+  loc: Loc;
+  /** Where the name is (the part a rename replaces). */
+  nameLoc: Loc;
 }
 
 export interface PulumiFacts {

@@ -48,6 +48,10 @@ import fargateSpotWithoutFallback from './reliability/fargate-spot-without-fallb
 import alarmWithoutActions from './operations/alarm-without-actions';
 import eipQuotaRisk from './operations/eip-quota-risk';
 import rdsStorageAutoscalingDisabled from './operations/rds-storage-autoscaling-disabled';
+import terraformBackendNoLocking from './terraform/terraform-backend-no-locking';
+import terraformProviderUnpinned from './terraform/terraform-provider-unpinned';
+import terraformUndeclaredReference from './terraform/terraform-undeclared-reference';
+import terraformDuplicateDefinition from './terraform/terraform-duplicate-definition';
 
 /** Every rule, in catalogue order. */
 export const allRules: Rule[] = [
@@ -95,6 +99,10 @@ export const allRules: Rule[] = [
   pulumiMissingParent,
   pulumiProviderUnused,
   pulumiComponentOutputsUnregistered,
+  terraformBackendNoLocking,
+  terraformProviderUnpinned,
+  terraformUndeclaredReference,
+  terraformDuplicateDefinition,
   parseError,
   suppressionUnused,
   configInvalid,

@@ -1,3 +1,4 @@
+import { distance as levenshtein } from 'fastest-levenshtein';
 import { deref, getProperty } from '../model/evaluate';
 import type { Program } from '../model/program';
 import type { FixValue, Loc, Property, Resource, Value } from '../model/types';
@@ -139,4 +140,22 @@ export function referencedResource(v: Value | undefined, candidates: Resource[])
     cur = cur.resolved;
   }
   return undefined;
+}
+
+/**
+ * "Did you mean": the candidate closest to `name` by edit distance, when it is close enough to be a typo (at most a
+ * third of the name's length, and at least one edit). Case differences count as a single edit.
+ */
+export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(name.length / 3)) + 1;
+  for (const c of candidates) {
+    if (c === name) continue;
+    const d = c.toLowerCase() === name.toLowerCase() ? 1 : levenshtein(name, c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
 }

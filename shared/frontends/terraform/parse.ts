@@ -12,6 +12,7 @@ import type {
   ResourceOptions,
   StringBuild,
   TerraformFacts,
+  TfReference,
   Value,
 } from '../../model/types';
 
@@ -136,8 +137,93 @@ class Lowerer {
     }
     for (const n of top) this.lowerTop(n, tfvars);
     for (const c of root.namedChildren) if (c.type === 'ERROR') this.salvage(c, tfvars);
+    if (!tfvars) this.facts.references = this.collectReferences(root);
     this.model.terraform = this.facts;
     this.model.parseErrors.sort((a, b) => a.loc.start - b.loc.start);
+  }
+
+  /**
+   * Every reference to a named object of the module, including those inside expressions the lowering does not
+   * evaluate (conditionals, for expressions, splats): one iterative walk over the tree, error regions skipped.
+   */
+  private collectReferences(root: Node): TfReference[] {
+    const out: TfReference[] = [];
+    const stack: Node[] = [root];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.isError) continue;
+      // `moved { from = aws_s3_bucket.old }` names addresses that no longer exist, on purpose.
+      if (n.type === 'block' && ADDRESS_BLOCKS.has(kids(n)[0]?.text ?? '')) continue;
+      if (n.type === 'variable_expr') {
+        const r = this.reference(n);
+        if (r) out.push(r);
+        continue;
+      }
+      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+    }
+    return out;
+  }
+
+  private reference(n: Node): TfReference | undefined {
+    const head = n.text;
+    if (REFERENCE_NOT_NAMES.has(head)) return undefined;
+    const attrs: Node[] = [];
+    if (n.parent?.type === 'expression' && n.parent.children[0] === n) {
+      for (const s of n.parent.children.slice(1)) {
+        if (s.type !== 'get_attr') break;
+        const id = namedKids(s)[0];
+        if (!id) break;
+        attrs.push(id);
+      }
+    }
+    const make = (kind: TfReference['kind'], nameNode: Node | undefined, type?: string): TfReference | undefined =>
+      nameNode && {
+        kind,
+        ...(type ? { type } : {}),
+        name: nameNode.text,
+        text: this.text.slice(n.startIndex, nameNode.endIndex),
+        loc: this.loc(n.startIndex, nameNode.endIndex),
+        nameLoc: this.locOf(nameNode),
+      };
+    if (this.iterationNames(n).has(head)) return undefined;
+    if (head === 'var') return make('variable', attrs[0]);
+    if (head === 'local') return make('local', attrs[0]);
+    if (head === 'module') return make('module', attrs[0]);
+    if (head === 'data') return attrs[0] ? make('data', attrs[1], attrs[0].text) : undefined;
+    if (head.includes('_')) return make('resource', attrs[0], head);
+    // `provider = aws.west`, `providers = { aws = aws.west }`: a provider alias.
+    return attrs.length === 1 && this.inProviderArgument(n) ? make('provider', attrs[0], head) : undefined;
+  }
+
+  /** Names a for expression or a dynamic block binds around `n` (`for s in ...`, `ingress.value`). */
+  private iterationNames(n: Node): Set<string> {
+    const names = new Set<string>();
+    for (let a = n.parent; a; a = a.parent) {
+      if (a.type === 'for_tuple_expr' || a.type === 'for_object_expr') {
+        const intro = a.namedChildren.find((c) => c.type === 'for_intro');
+        for (const id of intro?.namedChildren ?? []) if (id.type === 'identifier') names.add(id.text);
+      } else if (a.type === 'block' && kids(a)[0]?.text === 'dynamic') {
+        const iterator = this.bodyOf(a)?.namedChildren.find((x) => x.type === 'attribute' && kids(x)[0]?.text === 'iterator');
+        const label = a.namedChildren.find((c) => c.type === 'string_lit');
+        names.add(
+          iterator
+            ? this.text.slice(iterator.lastNamedChild!.startIndex, iterator.lastNamedChild!.endIndex).trim()
+            : (label?.text ?? '').replace(/^"|"$/g, ''),
+        );
+      }
+    }
+    return names;
+  }
+
+  private inProviderArgument(n: Node): boolean {
+    for (let a = n.parent; a; a = a.parent) {
+      if (a.type === 'attribute') {
+        const key = kids(a)[0]?.text;
+        if (key === 'provider' || key === 'providers') return true;
+      }
+      if (a.type === 'block') return false;
+    }
+    return false;
   }
 
   private lowerTop(n: Node, tfvars: boolean): void {
@@ -914,6 +1000,10 @@ function firstLeaf(n: Node): Node | undefined {
   while (cur && cur.childCount > 0) cur = cur.child(0);
   return cur ?? undefined;
 }
+
+/** Heads of traversals that name no declared object: meta values and provider-computed paths. */
+const ADDRESS_BLOCKS = new Set(['moved', 'removed', 'import']);
+const REFERENCE_NOT_NAMES = new Set(['count', 'each', 'self', 'path', 'terraform']);
 
 const RESOURCE_META = new Set(['count', 'for_each', 'depends_on', 'provider', 'lifecycle', 'provisioner', 'connection']);
 const MODULE_META = new Set(['count', 'for_each', 'depends_on', 'providers', 'source', 'version']);
