@@ -27,6 +27,7 @@ const EXPECTED: Record<string, { profile: 'production' | 'ephemeral'; findings: 
   'webapp-js': {
     profile: 'production',
     findings: [
+      'index.js:21 vpc-flow-logs-missing',
       'index.js:103 sg-ingress-open-to-world',
       'index.js:104 sg-ingress-open-to-world',
       'index.js:138 iam-broad-managed-policy',
@@ -36,6 +37,7 @@ const EXPECTED: Record<string, { profile: 'production' | 'ephemeral'; findings: 
       'index.js:208 hardcoded-unique-name',
       'index.js:234 ec2-imdsv2-not-required',
       'index.js:241 encryption-at-rest-disabled',
+      'index.js:250 alb-waf-missing',
       'index.js:250 deletion-protection-disabled',
       'index.js:269 alb-http-without-redirect',
       'index.js:323 encryption-at-rest-disabled',
@@ -62,8 +64,10 @@ const EXPECTED: Record<string, { profile: 'production' | 'ephemeral'; findings: 
   'payments-py': {
     profile: 'production',
     findings: [
+      'lib/tap_stack.py:34 vpc-flow-logs-missing',
       'lib/tap_stack.py:106 sg-ingress-open-to-world',
       'lib/tap_stack.py:107 sg-ingress-open-to-world',
+      'lib/tap_stack.py:128 alb-waf-missing',
       'lib/tap_stack.py:155 alb-http-without-redirect',
       'lib/tap_stack.py:175 encryption-at-rest-disabled',
       'lib/tap_stack.py:177 hardcoded-unique-name',
@@ -77,10 +81,12 @@ const EXPECTED: Record<string, { profile: 'production' | 'ephemeral'; findings: 
   'web-stack-tf': {
     profile: 'production',
     findings: [
+      'main.tf:26 vpc-flow-logs-missing',
       'main.tf:118 sg-ingress-open-to-world',
       'main.tf:125 sg-ingress-open-to-world',
       'main.tf:235 cloudtrail-not-integrated',
       'main.tf:249 acm-certificate-placeholder-domain',
+      'main.tf:257 alb-waf-missing',
       'main.tf:257 deletion-protection-disabled',
       'main.tf:397 alarm-without-actions',
       'main.tf:413 alarm-without-actions',
@@ -94,6 +100,7 @@ const EXPECTED: Record<string, { profile: 'production' | 'ephemeral'; findings: 
   'platform-py': {
     profile: 'production',
     findings: [
+      '__main__.py:19 vpc-flow-logs-missing',
       '__main__.py:56 sg-ingress-open-to-world',
       '__main__.py:57 sg-ingress-open-to-world',
       '__main__.py:68 sg-ingress-open-to-world',
@@ -114,6 +121,7 @@ const EXPECTED: Record<string, { profile: 'production' | 'ephemeral'; findings: 
       '__main__.py:127 log-retention-missing',
       '__main__.py:147 iam-broad-managed-policy',
       '__main__.py:152 iam-broad-managed-policy',
+      '__main__.py:191 alb-waf-missing',
       '__main__.py:191 deletion-protection-disabled',
       '__main__.py:214 alb-http-without-redirect',
     ],

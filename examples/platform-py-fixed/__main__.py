@@ -14,6 +14,8 @@ environment = config.require("environment")
 api_image = config.require("apiImage")
 certificate_arn = config.require("certificateArn")
 redis_auth_token = config.require_secret("redisAuthToken")
+flow_log_bucket_arn = config.require("flowLogBucketArn")
+web_acl_arn = config.require("webAclArn")
 project = pulumi.get_project()
 
 ENVIRONMENTS = {
@@ -104,6 +106,15 @@ vpc = aws.ec2.Vpc(
     enable_dns_hostnames=True,
     enable_dns_support=True,
     tags={**common_tags, "Name": f"{name}-vpc"},
+)
+# Traffic records for incident response, kept in the organisation's log archive bucket.
+aws.ec2.FlowLog(
+    "platform-vpc-flow",
+    vpc_id=vpc.id,
+    traffic_type="ALL",
+    log_destination_type="s3",
+    log_destination=flow_log_bucket_arn,
+    tags=common_tags,
 )
 igw = aws.ec2.InternetGateway("platform-igw", vpc_id=vpc.id, tags=common_tags)
 public_rt = aws.ec2.RouteTable(
@@ -356,6 +367,9 @@ alb = aws.lb.LoadBalancer(
     drop_invalid_header_fields=True,
     tags=common_tags,
 )
+
+# The shared web ACL (managed common rules and a rate limit) in front of the public load balancer.
+aws.wafv2.WebAclAssociation("platform-alb-waf", resource_arn=alb.arn, web_acl_arn=web_acl_arn)
 
 target_group = aws.lb.TargetGroup(
     "platform-api-tg",

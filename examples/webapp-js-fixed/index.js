@@ -9,6 +9,7 @@ const environmentSuffix = config.require('environmentSuffix');
 const certificateArn = config.require('certificateArn');
 const dbInstanceClass = config.require('dbInstanceClass');
 const webInstanceType = config.require('webInstanceType');
+const flowLogBucketArn = config.require('flowLogBucketArn');
 const alarmEmail = config.require('alarmEmail');
 const isProduction = pulumi.getStack() === 'prod';
 
@@ -67,6 +68,15 @@ const vpc = new aws.ec2.Vpc('vpc', {
   enableDnsHostnames: true,
   enableDnsSupport: true,
   tags: { ...tags, Name: `webapp-${environmentSuffix}` },
+});
+
+// Traffic records for incident response, kept in the organisation's log archive bucket.
+new aws.ec2.FlowLog('vpc-flow', {
+  vpcId: vpc.id,
+  trafficType: 'ALL',
+  logDestinationType: 's3',
+  logDestination: flowLogBucketArn,
+  tags,
 });
 
 const internetGateway = new aws.ec2.InternetGateway('igw', { vpcId: vpc.id, tags });

@@ -48,6 +48,9 @@ import fargateSpotWithoutFallback from './reliability/fargate-spot-without-fallb
 import alarmWithoutActions from './operations/alarm-without-actions';
 import eipQuotaRisk from './operations/eip-quota-risk';
 import rdsStorageAutoscalingDisabled from './operations/rds-storage-autoscaling-disabled';
+import vpcFlowLogsMissing from './security/vpc-flow-logs-missing';
+import natGatewayCostEphemeral from './cost/nat-gateway-cost-ephemeral';
+import albWafMissing from './security/alb-waf-missing';
 import terraformBackendNoLocking from './terraform/terraform-backend-no-locking';
 import terraformProviderUnpinned from './terraform/terraform-provider-unpinned';
 import terraformUndeclaredReference from './terraform/terraform-undeclared-reference';
@@ -85,6 +88,8 @@ export const allRules: Rule[] = [
   ecrScanOnPushDisabled,
   containerImageUnpinned,
   cloudtrailNotIntegrated,
+  vpcFlowLogsMissing,
+  albWafMissing,
   rdsMultiAzDisabled,
   rdsBackupRetentionLow,
   deletionProtectionDisabled,
@@ -92,6 +97,7 @@ export const allRules: Rule[] = [
   fargateSpotWithoutFallback,
   logRetentionMissing,
   alarmWithoutActions,
+  natGatewayCostEphemeral,
   eipQuotaRisk,
   rdsStorageAutoscalingDisabled,
   pulumiOutputInString,
