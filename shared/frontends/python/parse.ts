@@ -675,7 +675,7 @@ class Lowerer {
   }
 
   private lower(n: Node, ctx: Ctx): Value {
-    const inner: Ctx = { depth: ctx.depth + 1, args: ctx.args };
+    const inner: Ctx = { ...ctx, depth: ctx.depth + 1 };
     switch (n.type) {
       case 'string':
       case 'concatenated_string':
