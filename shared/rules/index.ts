@@ -51,6 +51,7 @@ import rdsStorageAutoscalingDisabled from './operations/rds-storage-autoscaling-
 import vpcFlowLogsMissing from './security/vpc-flow-logs-missing';
 import natGatewayCostEphemeral from './cost/nat-gateway-cost-ephemeral';
 import albWafMissing from './security/alb-waf-missing';
+import s3LifecycleRuleInvalid from './deployability/s3-lifecycle-rule-invalid';
 import terraformBackendNoLocking from './terraform/terraform-backend-no-locking';
 import terraformProviderUnpinned from './terraform/terraform-provider-unpinned';
 import terraformUndeclaredReference from './terraform/terraform-undeclared-reference';
@@ -72,6 +73,7 @@ export const allRules: Rule[] = [
   rdsMasterPasswordInvalid,
   azHardcoded,
   cidrInvalidOrOverlapping,
+  s3LifecycleRuleInvalid,
   iamPolicyDocumentMalformed,
   hardcodedUniqueName,
   sgIngressOpenToWorld,
