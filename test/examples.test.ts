@@ -88,6 +88,7 @@ const EXPECTED: Record<string, { profile: 'production' | 'ephemeral'; findings: 
       'main.tf:249 acm-certificate-placeholder-domain',
       'main.tf:257 alb-waf-missing',
       'main.tf:257 deletion-protection-disabled',
+      'main.tf:308 acm-dns-validation-incomplete',
       'main.tf:397 alarm-without-actions',
       'main.tf:413 alarm-without-actions',
       'main.tf:436 rds-multi-az-disabled',

@@ -52,6 +52,7 @@ import vpcFlowLogsMissing from './security/vpc-flow-logs-missing';
 import natGatewayCostEphemeral from './cost/nat-gateway-cost-ephemeral';
 import albWafMissing from './security/alb-waf-missing';
 import s3LifecycleRuleInvalid from './deployability/s3-lifecycle-rule-invalid';
+import acmDnsValidationIncomplete from './deployability/acm-dns-validation-incomplete';
 import terraformBackendNoLocking from './terraform/terraform-backend-no-locking';
 import terraformProviderUnpinned from './terraform/terraform-provider-unpinned';
 import terraformUndeclaredReference from './terraform/terraform-undeclared-reference';
@@ -65,6 +66,7 @@ export const allRules: Rule[] = [
   ecsFargateCpuMemoryInvalid,
   awsNameInvalid,
   acmCertificatePlaceholderDomain,
+  acmDnsValidationIncomplete,
   placeholderValue,
   logRetentionInvalid,
   vpcFlowLogIntervalInvalid,
