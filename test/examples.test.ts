@@ -28,6 +28,7 @@ const EXPECTED: Record<string, { profile: 'production' | 'ephemeral'; findings: 
     profile: 'production',
     findings: [
       'index.js:21 vpc-flow-logs-missing',
+      'index.js:88 vpc-s3-endpoint-missing',
       'index.js:103 sg-ingress-open-to-world',
       'index.js:104 sg-ingress-open-to-world',
       'index.js:138 iam-broad-managed-policy',
@@ -65,6 +66,7 @@ const EXPECTED: Record<string, { profile: 'production' | 'ephemeral'; findings: 
     profile: 'production',
     findings: [
       'lib/tap_stack.py:34 vpc-flow-logs-missing',
+      'lib/tap_stack.py:91 vpc-s3-endpoint-missing',
       'lib/tap_stack.py:106 sg-ingress-open-to-world',
       'lib/tap_stack.py:107 sg-ingress-open-to-world',
       'lib/tap_stack.py:128 alb-waf-missing',
@@ -82,6 +84,7 @@ const EXPECTED: Record<string, { profile: 'production' | 'ephemeral'; findings: 
     profile: 'production',
     findings: [
       'main.tf:26 vpc-flow-logs-missing',
+      'main.tf:97 vpc-s3-endpoint-missing',
       'main.tf:118 sg-ingress-open-to-world',
       'main.tf:125 sg-ingress-open-to-world',
       'main.tf:235 cloudtrail-not-integrated',

@@ -124,7 +124,7 @@ public_rt = aws.ec2.RouteTable(
     tags=common_tags,
 )
 
-public_subnets, app_subnets, data_subnets, nat_gateways = [], [], [], []
+public_subnets, app_subnets, data_subnets, nat_gateways, private_rts = [], [], [], [], []
 for i, az in enumerate(zones):
     public = aws.ec2.Subnet(
         f"platform-public-{i}",
@@ -144,6 +144,7 @@ for i, az in enumerate(zones):
         routes=[aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", nat_gateway_id=nat_gateways[min(i, len(nat_gateways) - 1)].id)],
         tags=common_tags,
     )
+    private_rts.append(private_rt)
     for tier, offset, bucket in (("app", 10, app_subnets), ("data", 20, data_subnets)):
         subnet = aws.ec2.Subnet(
             f"platform-{tier}-{i}",
@@ -154,6 +155,16 @@ for i, az in enumerate(zones):
         )
         aws.ec2.RouteTableAssociation(f"platform-{tier}-rta-{i}", subnet_id=subnet.id, route_table_id=private_rt.id)
         bucket.append(subnet)
+
+# S3 traffic (image layers from ECR, exports) bypasses the NAT gateways.
+aws.ec2.VpcEndpoint(
+    "platform-s3-endpoint",
+    vpc_id=vpc.id,
+    service_name="com.amazonaws.us-east-1.s3",
+    vpc_endpoint_type="Gateway",
+    route_table_ids=[rt.id for rt in private_rts],
+    tags=common_tags,
+)
 
 # ---------------------------------------------------------------- security groups
 # Only the load balancer faces the internet; every other group admits the tier in front of it.

@@ -180,6 +180,14 @@ resource "aws_route_table_association" "private" {
   route_table_id = aws_route_table.private[count.index].id
 }
 
+# S3 traffic (logs, backups) bypasses the NAT gateways.
+resource "aws_vpc_endpoint" "s3" {
+  vpc_id            = aws_vpc.main.id
+  service_name      = "com.amazonaws.${var.aws_region}.s3"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = aws_route_table.private[*].id
+}
+
 # ------------------------------------------------------------------ security groups
 
 # faultline:ignore:sg-ingress-open-to-world -- the public entry point of the site; AWS WAF filters it (aws_wafv2_web_acl.main)

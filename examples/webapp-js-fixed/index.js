@@ -89,6 +89,7 @@ const publicRouteTable = new aws.ec2.RouteTable('public-rt', {
 
 const publicSubnets = [];
 const privateSubnets = [];
+const privateRouteTableIds = [];
 for (const index of [0, 1]) {
   const availabilityZone = availableAZs.then((names) => names[index]);
   const publicSubnet = new aws.ec2.Subnet(`public-${index}`, {
@@ -117,7 +118,17 @@ for (const index of [0, 1]) {
 
   publicSubnets.push(publicSubnet);
   privateSubnets.push(privateSubnet);
+  privateRouteTableIds.push(privateRouteTable.id);
 }
+
+// S3 traffic (AMI bootstrap scripts, backups) bypasses the NAT gateways.
+new aws.ec2.VpcEndpoint('s3-endpoint', {
+  vpcId: vpc.id,
+  serviceName: 'com.amazonaws.us-east-1.s3',
+  vpcEndpointType: 'Gateway',
+  routeTableIds: privateRouteTableIds,
+  tags,
+});
 
 // ---------------------------------------------------------------- security groups
 // Groups without inline rules; every rule is its own resource, so no group depends on another.

@@ -53,6 +53,7 @@ import natGatewayCostEphemeral from './cost/nat-gateway-cost-ephemeral';
 import albWafMissing from './security/alb-waf-missing';
 import s3LifecycleRuleInvalid from './deployability/s3-lifecycle-rule-invalid';
 import acmDnsValidationIncomplete from './deployability/acm-dns-validation-incomplete';
+import vpcS3EndpointMissing from './cost/vpc-s3-endpoint-missing';
 import terraformBackendNoLocking from './terraform/terraform-backend-no-locking';
 import terraformProviderUnpinned from './terraform/terraform-provider-unpinned';
 import terraformUndeclaredReference from './terraform/terraform-undeclared-reference';
@@ -103,6 +104,7 @@ export const allRules: Rule[] = [
   alarmWithoutActions,
   natGatewayCostEphemeral,
   eipQuotaRisk,
+  vpcS3EndpointMissing,
   rdsStorageAutoscalingDisabled,
   pulumiOutputInString,
   pulumiResourceInApply,

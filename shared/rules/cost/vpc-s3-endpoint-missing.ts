@@ -1,0 +1,61 @@
+import { asList, asObject, evalString, getProperty } from '../../model/evaluate';
+import type { Resource, Value } from '../../model/types';
+import { ALL_LANGUAGES, defineRule, type RuleContext } from '../../engine/rule';
+import { describe, referencedResource } from '../util';
+
+/** Route tables of the program that send traffic to a NAT gateway, with the value that says so. */
+function natRoutes(ctx: RuleContext): { table: Resource; via: Value }[] {
+  const tables = ctx.resourcesOf('aws_route_table');
+  const out: { table: Resource; via: Value }[] = [];
+  for (const table of tables) {
+    for (const route of asList(getProperty(table, 'route')?.value, ctx.program) ?? []) {
+      const obj = asObject(route, ctx.program);
+      const nat = obj && getProperty(obj, 'nat_gateway_id');
+      if (nat) out.push({ table, via: nat.value });
+    }
+  }
+  for (const route of ctx.resourcesOf('aws_route')) {
+    const nat = getProperty(route, 'nat_gateway_id');
+    const table = referencedResource(getProperty(route, 'route_table_id')?.value, tables);
+    if (nat && table) out.push({ table, via: nat.value });
+  }
+  return out;
+}
+
+export default defineRule({
+  meta: {
+    id: 'vpc-s3-endpoint-missing',
+    title: 'Private subnets reach S3 through a NAT gateway',
+    category: 'cost',
+    severity: 'low',
+    profiles: 'all',
+    languages: ALL_LANGUAGES,
+    impact:
+      'Without an S3 gateway endpoint, traffic from private subnets to S3 (container image layers from ECR, backups, logs, data) goes through the NAT gateway, which charges about 0.045 USD per GB processed; the gateway endpoint is free and keeps the traffic off the internet path.',
+    fix: 'Add an `aws_vpc_endpoint` for `com.amazonaws.<region>.s3` of type Gateway on the private route tables (`aws.ec2.VpcEndpoint`).',
+    links: ['https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html', 'https://aws.amazon.com/vpc/pricing/'],
+  },
+  program(ctx) {
+    const vpcs = ctx.resourcesOf('aws_vpc');
+    const withEndpoint = new Set<Resource>();
+    for (const e of ctx.resourcesOf('aws_vpc_endpoint')) {
+      const service = evalString(getProperty(e, 'service_name')?.value, ctx.program);
+      const vpc = referencedResource(getProperty(e, 'vpc_id')?.value, vpcs);
+      // An endpoint the engine cannot read may be the S3 endpoint of any VPC.
+      if (service === undefined || !vpc || e.multiplicity !== 'one') return;
+      const type = evalString(getProperty(e, 'vpc_endpoint_type')?.value, ctx.program) ?? 'Gateway';
+      if (/\.s3$/.test(service) && type.toLowerCase() === 'gateway') withEndpoint.add(vpc);
+    }
+    const reported = new Set<Resource>();
+    for (const { table, via } of natRoutes(ctx)) {
+      const vpc = referencedResource(getProperty(table, 'vpc_id')?.value, vpcs);
+      if (!vpc || withEndpoint.has(vpc) || reported.has(vpc)) continue;
+      reported.add(vpc);
+      ctx.report({
+        resource: table,
+        loc: via.loc,
+        message: `route table ${describe(table)} sends the private subnets of ${describe(vpc)} through a NAT gateway, and the VPC has no S3 gateway endpoint: every byte to S3 and ECR pays the NAT data processing charge`,
+      });
+    }
+  },
+});
