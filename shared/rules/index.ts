@@ -20,6 +20,7 @@ import azHardcoded from './deployability/az-hardcoded';
 import cidrInvalidOrOverlapping from './deployability/cidr-invalid-or-overlapping';
 import rdsMasterPasswordInvalid from './deployability/rds-master-password-invalid';
 import hardcodedUniqueName from './naming/hardcoded-unique-name';
+import nameMissingEnvironmentSuffix from './naming/name-missing-environment-suffix';
 import logRetentionMissing from './operations/log-retention-missing';
 import pulumiOutputInString from './pulumi/pulumi-output-in-string';
 import pulumiResourceInApply from './pulumi/pulumi-resource-in-apply';
@@ -46,6 +47,7 @@ import deletionProtectionDisabled from './reliability/deletion-protection-disabl
 import resourceNotDestroyable from './reliability/resource-not-destroyable';
 import fargateSpotWithoutFallback from './reliability/fargate-spot-without-fallback';
 import alarmWithoutActions from './operations/alarm-without-actions';
+import tagsRequiredMissing from './operations/tags-required-missing';
 import eipQuotaRisk from './operations/eip-quota-risk';
 import rdsStorageAutoscalingDisabled from './operations/rds-storage-autoscaling-disabled';
 import vpcFlowLogsMissing from './security/vpc-flow-logs-missing';
@@ -54,6 +56,7 @@ import albWafMissing from './security/alb-waf-missing';
 import s3LifecycleRuleInvalid from './deployability/s3-lifecycle-rule-invalid';
 import acmDnsValidationIncomplete from './deployability/acm-dns-validation-incomplete';
 import vpcS3EndpointMissing from './cost/vpc-s3-endpoint-missing';
+import natGatewaySingleAz from './reliability/nat-gateway-single-az';
 import terraformBackendNoLocking from './terraform/terraform-backend-no-locking';
 import terraformProviderUnpinned from './terraform/terraform-provider-unpinned';
 import terraformUndeclaredReference from './terraform/terraform-undeclared-reference';
@@ -79,6 +82,7 @@ export const allRules: Rule[] = [
   s3LifecycleRuleInvalid,
   iamPolicyDocumentMalformed,
   hardcodedUniqueName,
+  nameMissingEnvironmentSuffix,
   sgIngressOpenToWorld,
   iamPolicyWildcard,
   iamBroadManagedPolicy,
@@ -96,12 +100,14 @@ export const allRules: Rule[] = [
   vpcFlowLogsMissing,
   albWafMissing,
   rdsMultiAzDisabled,
+  natGatewaySingleAz,
   rdsBackupRetentionLow,
   deletionProtectionDisabled,
   resourceNotDestroyable,
   fargateSpotWithoutFallback,
   logRetentionMissing,
   alarmWithoutActions,
+  tagsRequiredMissing,
   natGatewayCostEphemeral,
   eipQuotaRisk,
   vpcS3EndpointMissing,
