@@ -121,6 +121,7 @@ const EXPECTED: Record<string, { profile: 'production' | 'ephemeral'; findings: 
       '__main__.py:109 encryption-in-transit-disabled',
       '__main__.py:111 hardcoded-unique-name',
       '__main__.py:125 hardcoded-unique-name',
+      '__main__.py:125 insights-disabled',
       '__main__.py:127 encryption-at-rest-disabled',
       '__main__.py:127 log-retention-missing',
       '__main__.py:147 iam-broad-managed-policy',

@@ -20,7 +20,6 @@ import azHardcoded from './deployability/az-hardcoded';
 import cidrInvalidOrOverlapping from './deployability/cidr-invalid-or-overlapping';
 import rdsMasterPasswordInvalid from './deployability/rds-master-password-invalid';
 import hardcodedUniqueName from './naming/hardcoded-unique-name';
-import nameMissingEnvironmentSuffix from './naming/name-missing-environment-suffix';
 import logRetentionMissing from './operations/log-retention-missing';
 import pulumiOutputInString from './pulumi/pulumi-output-in-string';
 import pulumiResourceInApply from './pulumi/pulumi-resource-in-apply';
@@ -47,7 +46,6 @@ import deletionProtectionDisabled from './reliability/deletion-protection-disabl
 import resourceNotDestroyable from './reliability/resource-not-destroyable';
 import fargateSpotWithoutFallback from './reliability/fargate-spot-without-fallback';
 import alarmWithoutActions from './operations/alarm-without-actions';
-import tagsRequiredMissing from './operations/tags-required-missing';
 import eipQuotaRisk from './operations/eip-quota-risk';
 import rdsStorageAutoscalingDisabled from './operations/rds-storage-autoscaling-disabled';
 import vpcFlowLogsMissing from './security/vpc-flow-logs-missing';
@@ -57,6 +55,7 @@ import s3LifecycleRuleInvalid from './deployability/s3-lifecycle-rule-invalid';
 import acmDnsValidationIncomplete from './deployability/acm-dns-validation-incomplete';
 import vpcS3EndpointMissing from './cost/vpc-s3-endpoint-missing';
 import natGatewaySingleAz from './reliability/nat-gateway-single-az';
+import insightsDisabled from './operations/insights-disabled';
 import terraformBackendNoLocking from './terraform/terraform-backend-no-locking';
 import terraformProviderUnpinned from './terraform/terraform-provider-unpinned';
 import terraformUndeclaredReference from './terraform/terraform-undeclared-reference';
@@ -82,7 +81,6 @@ export const allRules: Rule[] = [
   s3LifecycleRuleInvalid,
   iamPolicyDocumentMalformed,
   hardcodedUniqueName,
-  nameMissingEnvironmentSuffix,
   sgIngressOpenToWorld,
   iamPolicyWildcard,
   iamBroadManagedPolicy,
@@ -107,7 +105,7 @@ export const allRules: Rule[] = [
   fargateSpotWithoutFallback,
   logRetentionMissing,
   alarmWithoutActions,
-  tagsRequiredMissing,
+  insightsDisabled,
   natGatewayCostEphemeral,
   eipQuotaRisk,
   vpcS3EndpointMissing,
