@@ -35,6 +35,7 @@ const EXPECTED: Record<string, { profile: 'production' | 'ephemeral'; findings: 
       'index.js:184 deletion-protection-disabled',
       'index.js:189 rds-storage-autoscaling-disabled',
       'index.js:207 pulumi-resource-in-apply',
+      'index.js:207 tags-required-missing',
       'index.js:208 hardcoded-unique-name',
       'index.js:234 ec2-imdsv2-not-required',
       'index.js:241 encryption-at-rest-disabled',

@@ -264,6 +264,8 @@ export interface PulumiFacts {
   components: { name: string; loc: Loc; registersOutputs: boolean }[];
   /** Config keys read, with their accessor and default (for the hover and for naming inference). */
   configReads: { key: string; method: string; loc: Loc; fallback?: Value }[];
+  /** The program registers transformations (stack transforms, `transforms` options, auto-tagging helpers): they may change any resource's arguments. */
+  transforms?: boolean;
 }
 
 export interface FileModel {

@@ -20,6 +20,7 @@ import azHardcoded from './deployability/az-hardcoded';
 import cidrInvalidOrOverlapping from './deployability/cidr-invalid-or-overlapping';
 import rdsMasterPasswordInvalid from './deployability/rds-master-password-invalid';
 import hardcodedUniqueName from './naming/hardcoded-unique-name';
+import nameMissingEnvironmentSuffix from './naming/name-missing-environment-suffix';
 import logRetentionMissing from './operations/log-retention-missing';
 import pulumiOutputInString from './pulumi/pulumi-output-in-string';
 import pulumiResourceInApply from './pulumi/pulumi-resource-in-apply';
@@ -46,6 +47,7 @@ import deletionProtectionDisabled from './reliability/deletion-protection-disabl
 import resourceNotDestroyable from './reliability/resource-not-destroyable';
 import fargateSpotWithoutFallback from './reliability/fargate-spot-without-fallback';
 import alarmWithoutActions from './operations/alarm-without-actions';
+import tagsRequiredMissing from './operations/tags-required-missing';
 import eipQuotaRisk from './operations/eip-quota-risk';
 import rdsStorageAutoscalingDisabled from './operations/rds-storage-autoscaling-disabled';
 import vpcFlowLogsMissing from './security/vpc-flow-logs-missing';
@@ -81,6 +83,7 @@ export const allRules: Rule[] = [
   s3LifecycleRuleInvalid,
   iamPolicyDocumentMalformed,
   hardcodedUniqueName,
+  nameMissingEnvironmentSuffix,
   sgIngressOpenToWorld,
   iamPolicyWildcard,
   iamBroadManagedPolicy,
@@ -106,6 +109,7 @@ export const allRules: Rule[] = [
   logRetentionMissing,
   alarmWithoutActions,
   insightsDisabled,
+  tagsRequiredMissing,
   natGatewayCostEphemeral,
   eipQuotaRisk,
   vpcS3EndpointMissing,

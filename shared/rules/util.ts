@@ -159,3 +159,58 @@ export function closest(name: string, candidates: Iterable<string>): string | un
   }
   return best;
 }
+
+/**
+ * The physical-name argument of each type whose name must be unique per account or region (per account and
+ * globally for `global`), and its prefix form: the types `hardcoded-unique-name` checks.
+ */
+export const UNIQUE_NAME_ARGS: Record<string, { key: string; prefix?: string; global?: boolean }> = {
+  aws_s3_bucket: { key: 'bucket', prefix: 'bucket_prefix', global: true },
+  aws_iam_role: { key: 'name', prefix: 'name_prefix', global: true },
+  aws_iam_policy: { key: 'name', prefix: 'name_prefix', global: true },
+  aws_iam_user: { key: 'name', global: true },
+  aws_iam_group: { key: 'name', global: true },
+  aws_iam_instance_profile: { key: 'name', prefix: 'name_prefix', global: true },
+  aws_kms_alias: { key: 'name', prefix: 'name_prefix' },
+  aws_db_instance: { key: 'identifier', prefix: 'identifier_prefix' },
+  aws_rds_cluster: { key: 'cluster_identifier', prefix: 'cluster_identifier_prefix' },
+  aws_rds_cluster_instance: { key: 'identifier', prefix: 'identifier_prefix' },
+  aws_db_subnet_group: { key: 'name', prefix: 'name_prefix' },
+  aws_db_parameter_group: { key: 'name', prefix: 'name_prefix' },
+  aws_rds_cluster_parameter_group: { key: 'name', prefix: 'name_prefix' },
+  aws_lambda_function: { key: 'function_name' },
+  aws_sqs_queue: { key: 'name', prefix: 'name_prefix' },
+  aws_sns_topic: { key: 'name', prefix: 'name_prefix' },
+  aws_dynamodb_table: { key: 'name' },
+  aws_ecr_repository: { key: 'name' },
+  aws_cloudwatch_log_group: { key: 'name', prefix: 'name_prefix' },
+  aws_secretsmanager_secret: { key: 'name', prefix: 'name_prefix' },
+  aws_elasticache_replication_group: { key: 'replication_group_id' },
+  aws_elasticache_cluster: { key: 'cluster_id' },
+  aws_lb: { key: 'name' },
+  aws_alb: { key: 'name' },
+  aws_lb_target_group: { key: 'name' },
+  aws_alb_target_group: { key: 'name' },
+  aws_ecs_cluster: { key: 'name' },
+};
+
+/**
+ * The name property `hardcoded-unique-name` reports: a unique physical name that is a constant (the same in every
+ * stack) on a resource declared once. Other naming rules use it so as not to report the same name twice.
+ */
+export function constantUniqueName(r: Resource, program: Program): Property | undefined {
+  const spec = UNIQUE_NAME_ARGS[r.type];
+  if (!spec || r.multiplicity === 'unknown') return undefined; // names built per count/for_each item usually carry the index or key
+  const prop = getProperty(r, spec.key);
+  return prop && parameterization(prop.value, program) === 'constant' ? prop : undefined;
+}
+
+/** An expression written in the language of `r` (`var.environment_suffix`, `environmentSuffix`, `self.suffix`). */
+export function exprIn(r: Resource, text: string): FixValue {
+  return { kind: 'expr', [langKey(r)]: text };
+}
+
+/** A fix that appends `suffix` to a string value after a dash: `"app-logs"` -> `"app-logs-${var.environment}"`. */
+export function appendSuffixFix(value: Value, suffix: FixValue, title: string): Fix {
+  return { title, intents: [{ kind: 'appendToString', value, suffix, separator: '-' }], safe: false };
+}

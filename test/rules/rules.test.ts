@@ -2,13 +2,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allRules } from '../../shared/rules';
+import type { FaultlineConfig } from '../../shared/engine/config';
 import type { Profile } from '../../shared/engine/rule';
 import { analyzeText, applyFix, formatFindings, initEngine } from '../helpers/analyze';
 
 /**
  * Every rule has fixtures test/fixtures/rules/<id>/{bad,good}.{tf,ts,py[,js]}: bad ones must raise the rule, good
  * ones (which include values the engine cannot know) must not. A fixture may declare its profile in a first-line
- * comment `faultline-test-profile: ephemeral`. Every fix is applied, the file parsed again and the finding is gone.
+ * comment `faultline-test-profile: ephemeral`, and faultline.json settings in a comment on its first line
+ * `faultline-test-config: {"requiredTags": ["Owner"]}`. Every fix is applied, the file parsed again and the finding is gone.
  */
 const FIXTURES = path.join(__dirname, '../fixtures/rules');
 const SNAPSHOTS = path.join(__dirname, '__snapshots__');
@@ -17,6 +19,11 @@ const EXT = { terraform: ['tf'], typescript: ['ts'], python: ['py'] } as const;
 
 function profileOf(text: string): Profile {
   return /faultline-test-profile:\s*ephemeral/.test(text) ? 'ephemeral' : 'production';
+}
+
+function configOf(text: string): FaultlineConfig | undefined {
+  const m = /faultline-test-config:\s*(\{.*\})\s*$/m.exec(text.split('\n', 1)[0]!);
+  return m ? (JSON.parse(m[1]!) as FaultlineConfig) : undefined;
 }
 
 beforeAll(() => initEngine());
@@ -46,8 +53,9 @@ describe.each(allRules.filter((r) => !ENGINE_ONLY.has(r.meta.id)).map((r) => [r.
     const full = path.join(dir, file);
     const text = fs.readFileSync(full, 'utf8');
     const profile = profileOf(text);
+    const config = configOf(text);
     it(`${file}`, async () => {
-      const { program, findings } = analyzeText(full, text, { profile });
+      const { program, findings } = analyzeText(full, text, { profile, config });
       const mine = findings.filter((f) => f.ruleId === id);
       if (file.startsWith('good')) {
         expect(formatFindings(mine)).toBe('');
@@ -60,7 +68,7 @@ describe.each(allRules.filter((r) => !ENGINE_ONLY.has(r.meta.id)).map((r) => [r.
         for (let i = 0; i < (f.fixes?.length ?? 0); i++) {
           const fixed = applyFix(program, f, i);
           expect(fixed, `fix "${f.fixes![i]!.title}" renders`).toBeDefined();
-          const again = analyzeText(full, fixed!, { profile });
+          const again = analyzeText(full, fixed!, { profile, config });
           expect(
             again.findings.filter((g) => g.ruleId === 'parse-error'),
             `after "${f.fixes![i]!.title}" the file parses`,

@@ -99,6 +99,10 @@ interface CallSite {
   partial?: boolean;
 }
 
+/** Calls and resource options that register transformations, which may rewrite any resource's arguments. */
+const TRANSFORM_CALLS = /^(register_(stack|resource)_transform(ation)?s?|register_auto_tags)$/;
+const TRANSFORM_OPTIONS = new Set(['transforms', 'transformations']);
+
 interface Ctx {
   depth: number;
   /** Inside Pulumi resource arguments, where keys name properties and are canonicalised. */
@@ -248,6 +252,10 @@ class Lowerer {
           });
           break;
         }
+        case 'keyword_argument': {
+          if (TRANSFORM_OPTIONS.has(node.childForFieldName('name')?.text ?? '')) this.facts.transforms = true;
+          break;
+        }
         case 'assignment': {
           const n = node;
           const left = n.childForFieldName('left');
@@ -258,6 +266,8 @@ class Lowerer {
           const n = node;
           const fn = n.childForFieldName('function');
           if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'apply') applies.push(n);
+          const called = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
+          if (TRANSFORM_CALLS.test(called ?? '')) this.facts.transforms = true;
           candidates.push(n);
           break;
         }

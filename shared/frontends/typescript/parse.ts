@@ -98,6 +98,10 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** Calls and resource options that register transformations, which may rewrite any resource's arguments. */
+const TRANSFORM_CALLS = /^(register(Stack|Resource)Transform(ation)?s?|registerAutoTags)$/;
+const TRANSFORM_OPTIONS = new Set(['transforms', 'transformations']);
+
 const NO_NAMES: ReadonlyMap<string, Declaration> = new Map();
 
 /** Nodes that can declare names (the scopes `scope()` reads); every other ancestor is skipped without a map. */
@@ -422,11 +426,14 @@ class Lowerer {
       return ctx;
     }
     if (ts.isCallExpression(node)) return this.visitCall(node, ctx, model);
+    if (ts.isPropertyAssignment(node) && TRANSFORM_OPTIONS.has(propertyName(node.name) ?? '')) facts.transforms = true;
     return ctx;
   }
 
   private visitCall(node: ts.CallExpression, ctx: Context, model: FileModel): Context {
     const callee = skipTransparent(node.expression);
+    const calleeName = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+    if (TRANSFORM_CALLS.test(calleeName)) model.pulumi!.transforms = true;
     const read = this.configRead(node);
     if (read && !this.configReads.has(node)) {
       const fb = this.fallbackOf(node);

@@ -2,38 +2,7 @@ import { getProperty } from '../../model/evaluate';
 import type { Program } from '../../model/program';
 import type { FixValue, Resource } from '../../model/types';
 import { ALL_LANGUAGES, defineRule, type Fix } from '../../engine/rule';
-import { describe, keyName, parameterization } from '../util';
-
-/** The physical-name argument of each type whose name must be unique per account or region, and its prefix form. */
-const NAME_ARGS: Record<string, { key: string; prefix?: string; global?: boolean }> = {
-  aws_s3_bucket: { key: 'bucket', prefix: 'bucket_prefix', global: true },
-  aws_iam_role: { key: 'name', prefix: 'name_prefix', global: true },
-  aws_iam_policy: { key: 'name', prefix: 'name_prefix', global: true },
-  aws_iam_user: { key: 'name', global: true },
-  aws_iam_group: { key: 'name', global: true },
-  aws_iam_instance_profile: { key: 'name', prefix: 'name_prefix', global: true },
-  aws_kms_alias: { key: 'name', prefix: 'name_prefix' },
-  aws_db_instance: { key: 'identifier', prefix: 'identifier_prefix' },
-  aws_rds_cluster: { key: 'cluster_identifier', prefix: 'cluster_identifier_prefix' },
-  aws_rds_cluster_instance: { key: 'identifier', prefix: 'identifier_prefix' },
-  aws_db_subnet_group: { key: 'name', prefix: 'name_prefix' },
-  aws_db_parameter_group: { key: 'name', prefix: 'name_prefix' },
-  aws_rds_cluster_parameter_group: { key: 'name', prefix: 'name_prefix' },
-  aws_lambda_function: { key: 'function_name' },
-  aws_sqs_queue: { key: 'name', prefix: 'name_prefix' },
-  aws_sns_topic: { key: 'name', prefix: 'name_prefix' },
-  aws_dynamodb_table: { key: 'name' },
-  aws_ecr_repository: { key: 'name' },
-  aws_cloudwatch_log_group: { key: 'name', prefix: 'name_prefix' },
-  aws_secretsmanager_secret: { key: 'name', prefix: 'name_prefix' },
-  aws_elasticache_replication_group: { key: 'replication_group_id' },
-  aws_elasticache_cluster: { key: 'cluster_id' },
-  aws_lb: { key: 'name' },
-  aws_alb: { key: 'name' },
-  aws_lb_target_group: { key: 'name' },
-  aws_alb_target_group: { key: 'name' },
-  aws_ecs_cluster: { key: 'name' },
-};
+import { appendSuffixFix, constantUniqueName, describe, keyName, UNIQUE_NAME_ARGS } from '../util';
 
 /** Variable names that usually carry the environment or stack. */
 const ENV_VARIABLES = ['environment_suffix', 'environment', 'env', 'stage', 'stack', 'suffix', 'name_suffix'];
@@ -49,11 +18,7 @@ function fixes(r: Resource, program: Program, spec: { key: string; prefix?: stri
   if (r.language === 'terraform') {
     const env = envVariable(program);
     if (env) {
-      out.push({
-        title: `Append var.${env} to the name`,
-        intents: [{ kind: 'appendToString', value: prop.value, suffix: { kind: 'expr', terraform: `var.${env}` }, separator: '-' }],
-        safe: false,
-      });
+      out.push(appendSuffixFix(prop.value, { kind: 'expr', terraform: `var.${env}` }, `Append var.${env} to the name`));
     }
     if (spec.prefix) {
       out.push({
@@ -70,11 +35,7 @@ function fixes(r: Resource, program: Program, spec: { key: string; prefix?: stri
     intents: [{ kind: 'removeProperty', property: prop }],
     safe: false,
   });
-  out.push({
-    title: 'Append the stack name',
-    intents: [{ kind: 'appendToString', value: prop.value, suffix: stack, separator: '-' }],
-    safe: false,
-  });
+  out.push(appendSuffixFix(prop.value, stack, 'Append the stack name'));
   return out;
 }
 
@@ -94,12 +55,11 @@ export default defineRule({
       'https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html',
     ],
   },
-  resourceTypes: Object.keys(NAME_ARGS),
+  resourceTypes: Object.keys(UNIQUE_NAME_ARGS),
   resource(r, ctx) {
-    if (r.multiplicity === 'unknown') return; // names built per count/for_each item usually carry the index or key
-    const spec = NAME_ARGS[r.type]!;
-    const prop = getProperty(r, spec.key);
-    if (!prop || parameterization(prop.value, ctx.program) !== 'constant') return;
+    const prop = constantUniqueName(r, ctx.program);
+    if (!prop) return;
+    const spec = UNIQUE_NAME_ARGS[r.type]!;
     const shown = ctx.evaluate(prop.value);
     // A constant Faultline cannot spell out (the project name from Pulumi.yaml): quote the source instead.
     const source = ctx.program.files.find((f) => f.path === prop.value.loc.file)?.text.slice(prop.value.loc.start, prop.value.loc.end);
