@@ -58,6 +58,7 @@ import acmDnsValidationIncomplete from './deployability/acm-dns-validation-incom
 import vpcS3EndpointMissing from './cost/vpc-s3-endpoint-missing';
 import natGatewaySingleAz from './reliability/nat-gateway-single-az';
 import insightsDisabled from './operations/insights-disabled';
+import kmsKeyPolicyServiceAccess from './deployability/kms-key-policy-service-access';
 import terraformBackendNoLocking from './terraform/terraform-backend-no-locking';
 import terraformProviderUnpinned from './terraform/terraform-provider-unpinned';
 import terraformUndeclaredReference from './terraform/terraform-undeclared-reference';
@@ -78,6 +79,7 @@ export const allRules: Rule[] = [
   lambdaRuntimeDeprecated,
   lambdaReservedEnvVar,
   rdsMasterPasswordInvalid,
+  kmsKeyPolicyServiceAccess,
   azHardcoded,
   cidrInvalidOrOverlapping,
   s3LifecycleRuleInvalid,

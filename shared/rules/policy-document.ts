@@ -63,6 +63,11 @@ export const partialDocs = new WeakSet<object>();
 
 const MARK = '\u0001faultline-unknown\u0001';
 
+/** Whether a document string has parts the engine cannot know (`logs.${region}.amazonaws.com`). */
+export function hasUnknownPart(s: string): boolean {
+  return s.includes(MARK);
+}
+
 function fromKnown(k: Known): Doc {
   if (Array.isArray(k)) return k.map(fromKnown);
   if (k && typeof k === 'object') return Object.fromEntries(Object.entries(k).map(([a, b]) => [a, fromKnown(b)]));
