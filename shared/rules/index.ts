@@ -59,6 +59,7 @@ import vpcS3EndpointMissing from './cost/vpc-s3-endpoint-missing';
 import natGatewaySingleAz from './reliability/nat-gateway-single-az';
 import insightsDisabled from './operations/insights-disabled';
 import kmsKeyPolicyServiceAccess from './deployability/kms-key-policy-service-access';
+import sgInlineRuleCycle from './security/sg-inline-rule-cycle';
 import terraformBackendNoLocking from './terraform/terraform-backend-no-locking';
 import terraformProviderUnpinned from './terraform/terraform-provider-unpinned';
 import terraformUndeclaredReference from './terraform/terraform-undeclared-reference';
@@ -87,6 +88,7 @@ export const allRules: Rule[] = [
   hardcodedUniqueName,
   nameMissingEnvironmentSuffix,
   sgIngressOpenToWorld,
+  sgInlineRuleCycle,
   iamPolicyWildcard,
   iamBroadManagedPolicy,
   hardcodedSecret,
