@@ -93,6 +93,7 @@ const EXPECTED: Record<string, { profile: 'production' | 'ephemeral'; findings: 
       'main.tf:257 alb-waf-missing',
       'main.tf:257 deletion-protection-disabled',
       'main.tf:308 acm-dns-validation-incomplete',
+      'main.tf:381 autoscaling-policy-missing',
       'main.tf:397 alarm-without-actions',
       'main.tf:413 alarm-without-actions',
       'main.tf:436 rds-multi-az-disabled',
@@ -130,6 +131,7 @@ const EXPECTED: Record<string, { profile: 'production' | 'ephemeral'; findings: 
       '__main__.py:191 alb-waf-missing',
       '__main__.py:191 deletion-protection-disabled',
       '__main__.py:214 alb-http-without-redirect',
+      '__main__.py:218 autoscaling-policy-missing',
     ],
   },
 };

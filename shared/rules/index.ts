@@ -60,6 +60,7 @@ import natGatewaySingleAz from './reliability/nat-gateway-single-az';
 import insightsDisabled from './operations/insights-disabled';
 import kmsKeyPolicyServiceAccess from './deployability/kms-key-policy-service-access';
 import sgInlineRuleCycle from './security/sg-inline-rule-cycle';
+import autoscalingPolicyMissing from './reliability/autoscaling-policy-missing';
 import terraformBackendNoLocking from './terraform/terraform-backend-no-locking';
 import terraformProviderUnpinned from './terraform/terraform-provider-unpinned';
 import terraformUndeclaredReference from './terraform/terraform-undeclared-reference';
@@ -109,6 +110,7 @@ export const allRules: Rule[] = [
   rdsBackupRetentionLow,
   deletionProtectionDisabled,
   resourceNotDestroyable,
+  autoscalingPolicyMissing,
   fargateSpotWithoutFallback,
   logRetentionMissing,
   alarmWithoutActions,
