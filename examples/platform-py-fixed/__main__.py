@@ -452,6 +452,50 @@ aws.appautoscaling.Policy(
     ),
 )
 
+# ---------------------------------------------------------------- alarms
+
+alarm_topic = aws.sns.Topic("platform-alarms", kms_master_key_id=key.id, tags=common_tags)
+
+aws.cloudwatch.MetricAlarm(
+    "platform-db-cpu",
+    namespace="AWS/RDS",
+    metric_name="CPUUtilization",
+    statistic="Average",
+    period=300,
+    evaluation_periods=2,
+    threshold=80,
+    comparison_operator="GreaterThanThreshold",
+    dimensions={"DBInstanceIdentifier": database.identifier},
+    alarm_actions=[alarm_topic.arn],
+    tags=common_tags,
+)
+aws.cloudwatch.MetricAlarm(
+    "platform-alb-5xx",
+    namespace="AWS/ApplicationELB",
+    metric_name="HTTPCode_ELB_5XX_Count",
+    statistic="Sum",
+    period=60,
+    evaluation_periods=5,
+    threshold=10,
+    comparison_operator="GreaterThanThreshold",
+    dimensions={"LoadBalancer": alb.arn_suffix},
+    alarm_actions=[alarm_topic.arn],
+    tags=common_tags,
+)
+aws.cloudwatch.MetricAlarm(
+    "platform-api-tasks",
+    namespace="ECS/ContainerInsights",
+    metric_name="RunningTaskCount",
+    statistic="Minimum",
+    period=60,
+    evaluation_periods=3,
+    threshold=1,
+    comparison_operator="LessThanThreshold",
+    dimensions={"ClusterName": cluster.name, "ServiceName": service.name},
+    alarm_actions=[alarm_topic.arn],
+    tags=common_tags,
+)
+
 pulumi.export("alb_dns_name", alb.dns_name)
 pulumi.export("db_endpoint", database.endpoint)
 pulumi.export("redis_endpoint", cache.primary_endpoint_address)

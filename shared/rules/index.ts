@@ -61,6 +61,7 @@ import insightsDisabled from './operations/insights-disabled';
 import kmsKeyPolicyServiceAccess from './deployability/kms-key-policy-service-access';
 import sgInlineRuleCycle from './security/sg-inline-rule-cycle';
 import autoscalingPolicyMissing from './reliability/autoscaling-policy-missing';
+import monitoringMissing from './operations/monitoring-missing';
 import terraformBackendNoLocking from './terraform/terraform-backend-no-locking';
 import terraformProviderUnpinned from './terraform/terraform-provider-unpinned';
 import terraformUndeclaredReference from './terraform/terraform-undeclared-reference';
@@ -114,6 +115,7 @@ export const allRules: Rule[] = [
   fargateSpotWithoutFallback,
   logRetentionMissing,
   alarmWithoutActions,
+  monitoringMissing,
   insightsDisabled,
   tagsRequiredMissing,
   natGatewayCostEphemeral,
