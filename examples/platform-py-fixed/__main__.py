@@ -16,6 +16,7 @@ certificate_arn = config.require("certificateArn")
 redis_auth_token = config.require_secret("redisAuthToken")
 flow_log_bucket_arn = config.require("flowLogBucketArn")
 web_acl_arn = config.require("webAclArn")
+access_log_bucket = config.require("accessLogBucket")
 project = pulumi.get_project()
 
 ENVIRONMENTS = {
@@ -264,6 +265,7 @@ cache = aws.elasticache.ReplicationGroup(
 # ---------------------------------------------------------------- application data
 
 uploads = aws.s3.BucketV2("platform-uploads", tags=common_tags)
+aws.s3.BucketLoggingV2("platform-uploads-logging", bucket=uploads.id, target_bucket=access_log_bucket, target_prefix="uploads/")
 aws.s3.BucketPublicAccessBlock(
     "platform-uploads-pab",
     bucket=uploads.id,
@@ -376,6 +378,7 @@ alb = aws.lb.LoadBalancer(
     subnets=[s.id for s in public_subnets],
     enable_deletion_protection=is_prod,
     drop_invalid_header_fields=True,
+    access_logs=aws.lb.LoadBalancerAccessLogsArgs(bucket=access_log_bucket, prefix="alb", enabled=True),
     tags=common_tags,
 )
 

@@ -10,6 +10,7 @@ const certificateArn = config.require('certificateArn');
 const dbInstanceClass = config.require('dbInstanceClass');
 const webInstanceType = config.require('webInstanceType');
 const flowLogBucketArn = config.require('flowLogBucketArn');
+const accessLogBucket = config.require('accessLogBucket');
 const alarmEmail = config.require('alarmEmail');
 const isProduction = pulumi.getStack() === 'prod';
 
@@ -200,6 +201,12 @@ new aws.ec2.SecurityGroupRule('db-in-web', {
 
 const staticAssets = new aws.s3.BucketV2('static-assets', { tags });
 
+new aws.s3.BucketLoggingV2('static-assets-logging', {
+  bucket: staticAssets.id,
+  targetBucket: accessLogBucket,
+  targetPrefix: 'static-assets/',
+});
+
 new aws.s3.BucketPublicAccessBlock('static-assets-pab', {
   bucket: staticAssets.id,
   blockPublicAcls: true,
@@ -344,6 +351,7 @@ const alb = new aws.lb.LoadBalancer('web', {
   subnets: publicSubnets.map((s) => s.id),
   enableDeletionProtection: true,
   dropInvalidHeaderFields: true,
+  accessLogs: { bucket: accessLogBucket, prefix: 'alb', enabled: true },
   tags,
 });
 

@@ -62,6 +62,7 @@ import kmsKeyPolicyServiceAccess from './deployability/kms-key-policy-service-ac
 import sgInlineRuleCycle from './security/sg-inline-rule-cycle';
 import autoscalingPolicyMissing from './reliability/autoscaling-policy-missing';
 import monitoringMissing from './operations/monitoring-missing';
+import accessLoggingDisabled from './security/access-logging-disabled';
 import terraformBackendNoLocking from './terraform/terraform-backend-no-locking';
 import terraformProviderUnpinned from './terraform/terraform-provider-unpinned';
 import terraformUndeclaredReference from './terraform/terraform-undeclared-reference';
@@ -106,6 +107,7 @@ export const allRules: Rule[] = [
   cloudtrailNotIntegrated,
   vpcFlowLogsMissing,
   albWafMissing,
+  accessLoggingDisabled,
   rdsMultiAzDisabled,
   natGatewaySingleAz,
   rdsBackupRetentionLow,

@@ -241,6 +241,8 @@ class TapStack(pulumi.ComponentResource):
             security_groups=[alb_sg.id],
             subnets=[s.id for s in public_subnets],
             enable_deletion_protection=True,
+            # The account's shared access-log bucket (its policy admits the regional ELB account).
+            access_logs=aws.lb.LoadBalancerAccessLogsArgs(bucket=f"payments-alb-logs-{account_id}", prefix=suffix, enabled=True),
             tags=tags,
             opts=child,
         )
