@@ -106,13 +106,13 @@ describe('faultline audit', () => {
   it('stops a file over its time budget with analysis-timeout and goes on with the others', () => {
     const big = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-big-'));
     try {
-      // ~2 MB of Terraform: far more than 150 ms of work, and large enough to be analysed in a guarded worker.
+      // ~4.5 MB of Terraform: several seconds of work, far over the 1.5 s budget; the small file needs a few ms.
       fs.mkdirSync(path.join(big, 'huge'));
-      fs.writeFileSync(path.join(big, 'huge', 'main.tf'), 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n'.repeat(50_000));
+      fs.writeFileSync(path.join(big, 'huge', 'main.tf'), 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n'.repeat(100_000));
       fs.mkdirSync(path.join(big, 'small'));
       fs.writeFileSync(path.join(big, 'small', 'main.tf'), 'resource "aws_cloudwatch_log_group" "app" {\n  name = "app"\n}\n');
       const t0 = Date.now();
-      const r = run(['audit', '.', '--format', 'json', '--file-timeout', '150', '--no-progress'], big);
+      const r = run(['audit', '.', '--format', 'json', '--file-timeout', '1500', '--no-progress'], big);
       expect(Date.now() - t0).toBeLessThan(30_000);
       const findings = JSON.parse(r.stdout).findings as { ruleId: string; file: string; message: string }[];
       expect(findings.find((f) => f.ruleId === 'analysis-timeout')).toMatchObject({
