@@ -749,7 +749,17 @@ class Lowerer {
     const props: Property[] = [];
     let partial = false;
     for (const pair of n.namedChildren) {
-      if (pair.type === 'dictionary_splat') partial = true; // `**other` is not followed: other keys may be there
+      if (pair.type === 'dictionary_splat') {
+        // `**common_tags` of a known dict contributes its keys (later keys override them: getProperty takes the last).
+        const inner = pair.namedChildren.find((c) => c.type !== 'comment');
+        let d: Value | undefined = inner ? this.expr(inner, ctx) : undefined;
+        for (let i = 0; d?.kind === 'ref' && i < 50; i++) d = d.resolved;
+        if (d?.kind === 'object') {
+          for (const p of d.props) props.push(p);
+          partial ||= !!d.partial;
+        } else partial = true;
+        continue;
+      }
       if (pair.type !== 'pair') continue;
       const k = pair.childForFieldName('key');
       const v = pair.childForFieldName('value');
