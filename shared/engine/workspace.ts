@@ -245,6 +245,16 @@ export const readFromDisk: ReadText = (file) => {
   }
 };
 
+/** Whether a file or folder exists (rules that check local paths ask here, never the file system directly). */
+export function pathExists(p: string): boolean {
+  try {
+    fs.statSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Pulumi.yaml and the stack files of a project folder. */
 export function readPulumiProjectFiles(root: string, read: ReadText = readFromDisk): PulumiProjectFiles {
   const stacks: Record<string, string> = {};

@@ -63,6 +63,7 @@ import sgInlineRuleCycle from './security/sg-inline-rule-cycle';
 import autoscalingPolicyMissing from './reliability/autoscaling-policy-missing';
 import monitoringMissing from './operations/monitoring-missing';
 import accessLoggingDisabled from './security/access-logging-disabled';
+import missingLocalFile from './deployability/missing-local-file';
 import terraformBackendNoLocking from './terraform/terraform-backend-no-locking';
 import terraformProviderUnpinned from './terraform/terraform-provider-unpinned';
 import terraformUndeclaredReference from './terraform/terraform-undeclared-reference';
@@ -88,6 +89,7 @@ export const allRules: Rule[] = [
   cidrInvalidOrOverlapping,
   s3LifecycleRuleInvalid,
   iamPolicyDocumentMalformed,
+  missingLocalFile,
   hardcodedUniqueName,
   nameMissingEnvironmentSuffix,
   sgIngressOpenToWorld,

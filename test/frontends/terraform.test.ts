@@ -215,7 +215,7 @@ describe('terraform frontend: references', () => {
     ['terraform.workspace', { kind: 'ref', ref: { kind: 'stack', text: 'terraform.workspace' } }],
     ['random_id.s.hex', { kind: 'ref', output: true, ref: { kind: 'random', resourceType: 'random_id' } }],
     ['random_password.p.result', { kind: 'ref', ref: { kind: 'random' } }],
-    ['path.module', { kind: 'unknown', reason: 'path.module depends on the directory Terraform runs in' }],
+    ['path.module', { kind: 'ref', ref: { kind: 'path', name: 'module' } }],
     ['var.m["k"]', { kind: 'unknown' }],
     ['a ? b : c', { kind: 'unknown', reason: 'conditional expressions are not evaluated', text: 'a ? b : c' }],
     ['1 + 2', { kind: 'unknown' }],

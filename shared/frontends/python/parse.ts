@@ -1009,6 +1009,14 @@ class Lowerer {
       }
       case 'pulumi.Output.all':
         return this.unknown(n, 'an Output of several values', true);
+      case 'pulumi.FileAsset':
+      case 'pulumi.FileArchive':
+      case 'pulumi.asset.FileAsset':
+      case 'pulumi.asset.FileArchive': {
+        // Assets read from local files, as canonical call names (checked by missing-local-file).
+        const p = arg(0, 'path');
+        return { kind: 'call', name: path.replace('.asset.', '.'), args: p ? [this.expr(p, plain)] : [], loc: this.loc(n) };
+      }
       case 'json.dumps': {
         const x = arg(0, 'obj');
         const args = x ? [this.expr(x, plain)] : [];

@@ -13,6 +13,7 @@ const ORIGIN: Partial<Record<Reference['kind'], (ref: Reference) => string>> = {
   stack: (r) => `${r.text} is chosen when Terraform runs (terraform workspace select)`,
   random: (r) => `${r.text} is generated at apply`,
   account: (r) => `${r.text} comes from the AWS credentials in use`,
+  path: (r) => `${r.text} depends on the directory Terraform runs in`,
 };
 
 const base = (file: string): string => path.basename(file).toLowerCase();

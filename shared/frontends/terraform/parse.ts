@@ -962,8 +962,12 @@ class Lowerer {
         return attrAt(0) === 'workspace' && path.length === 1
           ? ref({ kind: 'stack', name: 'workspace', text })
           : this.unknown(n, `${text} is not evaluated`);
-      case 'path':
+      case 'path': {
+        const which = attrAt(0);
+        // Known to be a directory of the configuration (file checks resolve it), not its text.
+        if ((which === 'module' || which === 'root') && path.length === 1) return ref({ kind: 'path', name: which, text });
         return this.unknown(n, `${text} depends on the directory Terraform runs in`);
+      }
       case 'count':
         return this.unknown(n, `${text} differs for each instance of the resource`);
       case 'each':

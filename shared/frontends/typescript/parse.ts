@@ -102,6 +102,14 @@ function message(e: unknown): string {
 const TRANSFORM_CALLS = /^(register(Stack|Resource)Transform(ation)?s?|registerAutoTags)$/;
 const TRANSFORM_OPTIONS = new Set(['transforms', 'transformations']);
 
+/** Pulumi assets read from local files, as canonical call names (checked by missing-local-file). */
+const FILE_ASSETS: Record<string, string> = {
+  'asset/FileAsset': 'pulumi.FileAsset',
+  'asset/FileArchive': 'pulumi.FileArchive',
+  FileAsset: 'pulumi.FileAsset',
+  FileArchive: 'pulumi.FileArchive',
+};
+
 const NO_NAMES: ReadonlyMap<string, Declaration> = new Map();
 
 /** Nodes that can declare names (the scopes `scope()` reads); every other ancestor is skipped without a map. */
@@ -663,7 +671,13 @@ class Lowerer {
   private newValue(node: ts.NewExpression): Value {
     const cls = this.resourceClass(node);
     if (!cls) {
-      if (this.pathOf(node.expression) === `${PULUMI}/Config`) return this.unknown(node, 'a Config object is not a value');
+      const path = this.pathOf(node.expression);
+      if (path === `${PULUMI}/Config`) return this.unknown(node, 'a Config object is not a value');
+      const asset = path && FILE_ASSETS[path.slice(PULUMI.length + 1)];
+      if (asset) {
+        const args = (node.arguments ?? []).slice(0, 1).map((a) => this.lower(a));
+        return { kind: 'call', name: asset, args, loc: this.loc(node) };
+      }
       return this.unknown(node, `a new ${node.expression.getText(this.sf)} object is not evaluated`);
     }
     const nameArg = node.arguments?.[0];
