@@ -1067,6 +1067,11 @@ function main() {
   }
   fs.writeFileSync(path.join(OUT, 'pulumi-types.json'), JSON.stringify(typesOut) + '\n');
   fs.writeFileSync(path.join(OUT, 'aws-schema.json'), JSON.stringify(schema) + '\n');
+  // The types that take tags, apart: rules asking only that need not load the 1.5 MB schema at server start.
+  const taggable = Object.keys(schema.resources)
+    .filter((t) => schema.resources[t].attrs?.tags)
+    .sort();
+  fs.writeFileSync(path.join(OUT, 'taggable-types.json'), JSON.stringify(taggable) + '\n');
 
   // ---- report
   const report = buildReport({

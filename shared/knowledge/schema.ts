@@ -29,6 +29,14 @@ function load(): SchemaFile {
   return schema;
 }
 
+let taggable: Set<string> | undefined;
+
+/** Whether a Terraform resource type takes `tags` (from the small taggable-types.json, not the whole schema). */
+export function isTaggable(tfType: string): boolean {
+  taggable ??= new Set(require('./data/taggable-types.json') as string[]);
+  return taggable.has(tfType);
+}
+
 /** The schema of the attribute at `path` (canonical keys) of a Terraform resource type. */
 export function schemaAttr(tfType: string, path: string[]): SchemaAttr | undefined {
   let attrs = load().resources[tfType]?.attrs;

@@ -1,7 +1,7 @@
 import { deref, evaluate, getProperty } from '../../model/evaluate';
 import type { Program } from '../../model/program';
 import type { FileModel, FixIntent, FixValue, ObjectValue, Property, Resource, Value } from '../../model/types';
-import { schemaAttr } from '../../knowledge/schema';
+import { isTaggable } from '../../knowledge/schema';
 import { ALL_LANGUAGES, defineRule, languageFamily, type Fix } from '../../engine/rule';
 import { describe, exprIn, referencedResource } from '../util';
 
@@ -163,7 +163,7 @@ interface Taggable {
 function taggables(program: Program, defaults: Defaults): Taggable[] {
   const out: Taggable[] = [];
   for (const r of program.resources) {
-    if (r.kind !== 'resource' || !schemaAttr(r.type, ['tags'])) continue;
+    if (r.kind !== 'resource' || !isTaggable(r.type)) continue;
     const prop = getProperty(r, 'tags');
     const own = r.props.partial && !prop ? UNKNOWN : tagKeys(prop?.value, program);
     out.push({ r, prop, effective: union([own, defaults.of(r)]), untagged: own.complete && own.keys.size === 0 });
