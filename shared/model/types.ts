@@ -41,6 +41,7 @@ export type RefKind =
   | 'random' // a random provider resource (random_id, random.RandomId, random_password)
   | 'account' // account id / caller identity / region lookups
   | 'path' // Terraform path.module / path.root: a directory of the configuration
+  | 'provider' // Terraform `provider = aws.west`: resourceType the provider name, name the alias ('' for the default)
   | 'other';
 
 export interface Reference {

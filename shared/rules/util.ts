@@ -1,8 +1,8 @@
 import { distance as levenshtein } from 'fastest-levenshtein';
-import { deref, getProperty } from '../model/evaluate';
+import { asList, asObject, deref, getProperty } from '../model/evaluate';
 import type { Program } from '../model/program';
 import type { FixValue, Loc, Property, Resource, Value } from '../model/types';
-import type { Fix } from '../engine/rule';
+import type { Fix, RuleContext } from '../engine/rule';
 
 /** `aws_db_instance "main"`: how messages name a resource. */
 export function describe(r: Resource): string {
@@ -213,4 +213,26 @@ export function exprIn(r: Resource, text: string): FixValue {
 /** A fix that appends `suffix` to a string value after a dash: `"app-logs"` -> `"app-logs-${var.environment}"`. */
 export function appendSuffixFix(value: Value, suffix: FixValue, title: string): Fix {
   return { title, intents: [{ kind: 'appendToString', value, suffix, separator: '-' }], safe: false };
+}
+
+/**
+ * Route tables that send traffic to a NAT gateway (inline `route` blocks and `aws_route` resources), with the
+ * `nat_gateway_id` value that says so.
+ */
+export function natRoutes(ctx: RuleContext): { table: Resource; via: Value }[] {
+  const tables = ctx.resourcesOf('aws_route_table');
+  const out: { table: Resource; via: Value }[] = [];
+  for (const table of tables) {
+    for (const route of asList(getProperty(table, 'route')?.value, ctx.program) ?? []) {
+      const obj = asObject(route, ctx.program);
+      const nat = obj && getProperty(obj, 'nat_gateway_id');
+      if (nat) out.push({ table, via: nat.value });
+    }
+  }
+  for (const route of ctx.resourcesOf('aws_route')) {
+    const nat = getProperty(route, 'nat_gateway_id');
+    const table = referencedResource(getProperty(route, 'route_table_id')?.value, tables);
+    if (nat && table) out.push({ table, via: nat.value });
+  }
+  return out;
 }

@@ -14,6 +14,7 @@ const ORIGIN: Partial<Record<Reference['kind'], (ref: Reference) => string>> = {
   random: (r) => `${r.text} is generated at apply`,
   account: (r) => `${r.text} comes from the AWS credentials in use`,
   path: (r) => `${r.text} depends on the directory Terraform runs in`,
+  provider: (r) => `${r.text} is a provider configuration, not a value`,
 };
 
 const base = (file: string): string => path.basename(file).toLowerCase();

@@ -989,6 +989,8 @@ class Lowerer {
       default: {
         if (this.scope.includes(head)) return this.unknown(n, `${text} differs for each item of the loop`);
         const name = attrAt(0);
+        if (!head.includes('_') && path.length <= 1 && this.inProviderArgument(n))
+          return ref({ kind: 'provider', name: name ?? '', resourceType: head, text });
         // Resource types always contain an underscore (provider prefix); a bare name is a loop variable or a typo.
         if (!head.includes('_') || !name) return this.unknown(n, `${text} is not a reference Faultline follows`);
         const from = path[1] && 'index' in path[1] ? 2 : 1;

@@ -1,26 +1,7 @@
-import { asList, asObject, evalString, getProperty } from '../../model/evaluate';
-import type { Resource, Value } from '../../model/types';
-import { ALL_LANGUAGES, defineRule, type RuleContext } from '../../engine/rule';
-import { describe, referencedResource } from '../util';
-
-/** Route tables of the program that send traffic to a NAT gateway, with the value that says so. */
-function natRoutes(ctx: RuleContext): { table: Resource; via: Value }[] {
-  const tables = ctx.resourcesOf('aws_route_table');
-  const out: { table: Resource; via: Value }[] = [];
-  for (const table of tables) {
-    for (const route of asList(getProperty(table, 'route')?.value, ctx.program) ?? []) {
-      const obj = asObject(route, ctx.program);
-      const nat = obj && getProperty(obj, 'nat_gateway_id');
-      if (nat) out.push({ table, via: nat.value });
-    }
-  }
-  for (const route of ctx.resourcesOf('aws_route')) {
-    const nat = getProperty(route, 'nat_gateway_id');
-    const table = referencedResource(getProperty(route, 'route_table_id')?.value, tables);
-    if (nat && table) out.push({ table, via: nat.value });
-  }
-  return out;
-}
+import { evalString, getProperty } from '../../model/evaluate';
+import type { Resource } from '../../model/types';
+import { ALL_LANGUAGES, defineRule } from '../../engine/rule';
+import { describe, natRoutes, referencedResource } from '../util';
 
 export default defineRule({
   meta: {

@@ -25,10 +25,7 @@ export function regionOfZone(zone: string): string | undefined {
 function regionsOf(r: Resource, program: Program): { region: string; source: string }[] {
   if (r.language === 'terraform') {
     const provider = r.options.provider;
-    const alias =
-      provider && (provider.kind === 'ref' || provider.kind === 'unknown')
-        ? (provider.kind === 'ref' ? provider.ref.text : provider.text).split('.')[1]
-        : undefined;
+    const alias = provider?.kind === 'ref' && provider.ref.kind === 'provider' ? provider.ref.name || undefined : undefined;
     for (const f of program.files) {
       for (const p of f.terraform?.providers ?? []) {
         if (p.name !== 'aws' || (p.alias ?? undefined) !== alias) continue;

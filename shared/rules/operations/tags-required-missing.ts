@@ -99,10 +99,10 @@ function terraformDefaults(program: Program): (r: Resource) => TagKeys {
       const dflt = providers.find((p) => !p.alias);
       return dflt ? tagsOf(dflt.props) : NONE;
     }
-    const text = opt.kind === 'unknown' ? opt.text : opt.kind === 'ref' ? opt.ref.text : undefined;
-    const m = text ? /^aws(?:\.([\w-]+))?$/.exec(text.trim()) : null;
-    if (!m) return providedByAll(providers.map((p) => tagsOf(p.props)));
-    const p = providers.find((x) => (x.alias ?? undefined) === (m[1] ?? undefined));
+    if (opt.kind !== 'ref' || opt.ref.kind !== 'provider' || opt.ref.resourceType !== 'aws')
+      return providedByAll(providers.map((p) => tagsOf(p.props)));
+    const alias = opt.ref.name || undefined;
+    const p = providers.find((x) => (x.alias ?? undefined) === alias);
     return p ? tagsOf(p.props) : UNKNOWN;
   };
 }

@@ -1,7 +1,7 @@
-import { asList, asObject, evalNumber, evalString, getProperty } from '../../model/evaluate';
+import { asObject, evalNumber, evalString, getProperty } from '../../model/evaluate';
 import type { Resource, Value } from '../../model/types';
 import { ALL_LANGUAGES, defineRule, type RuleContext } from '../../engine/rule';
-import { describe, referencedResource } from '../util';
+import { describe, natRoutes, referencedResource } from '../util';
 
 /**
  * What tells a subnet's zone apart: the zone name when known, or the position taken from the zones data source
@@ -18,25 +18,6 @@ function zoneKey(v: Value | undefined, ctx: RuleContext): string | undefined {
   )
     return `${v.ref.name}.${v.ref.attribute}`;
   return undefined;
-}
-
-/** NAT gateway of each route table that sends its default route through one. */
-function natOfTables(ctx: RuleContext, nats: Resource[]): Map<Resource, Resource> {
-  const tables = ctx.resourcesOf('aws_route_table');
-  const out = new Map<Resource, Resource>();
-  for (const table of tables) {
-    for (const route of asList(getProperty(table, 'route')?.value, ctx.program) ?? []) {
-      const obj = asObject(route, ctx.program);
-      const nat = referencedResource(obj && getProperty(obj, 'nat_gateway_id')?.value, nats);
-      if (nat) out.set(table, nat);
-    }
-  }
-  for (const route of ctx.resourcesOf('aws_route')) {
-    const nat = referencedResource(getProperty(route, 'nat_gateway_id')?.value, nats);
-    const table = referencedResource(getProperty(route, 'route_table_id')?.value, tables);
-    if (nat && table && route.multiplicity === 'one') out.set(table, nat);
-  }
-  return out;
 }
 
 export default defineRule({
@@ -67,7 +48,11 @@ export default defineRule({
 
     const nats = ctx.resourcesOf('aws_nat_gateway').filter((n) => n.multiplicity === 'one');
     if (nats.length === 0) return;
-    const natOf = natOfTables(ctx, nats);
+    const natOf = new Map<Resource, Resource>();
+    for (const { table, via } of natRoutes(ctx)) {
+      const nat = referencedResource(via, nats);
+      if (nat) natOf.set(table, nat);
+    }
     const subnets = ctx.resourcesOf('aws_subnet');
     const zonesByNat = new Map<Resource, Map<string, Resource>>();
     for (const assoc of ctx.resourcesOf('aws_route_table_association')) {
