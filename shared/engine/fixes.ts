@@ -28,6 +28,8 @@ function intentFile(intent: Fix['intents'][number]): string | undefined {
       return intent.value.loc.file;
     case 'wrapOutputString':
       return intent.build.loc.file;
+    case 'renameType':
+      return intent.resource.loc.file;
   }
 }
 

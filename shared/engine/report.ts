@@ -23,11 +23,13 @@ export interface UnitReport {
 /** Analyses one unit and renders its fixes; the per-unit work of `audit`, in a worker or in process. */
 export function analyzeUnit(unit: ProgramUnit, opts: AnalyzeOptions): UnitReport {
   const skipped: Skipped[] = [];
+  const sources = new Set(unit.files);
   const read = (file: string): string | undefined => {
     try {
       return fs.readFileSync(file, 'utf8');
     } catch (e) {
-      skipped.push({ path: file, reason: `cannot be read: ${errorReason(e)}` });
+      // Project files that may not exist (Pulumi.yml, lockfiles, package.json) are not sources the user asked for.
+      if (sources.has(file)) skipped.push({ path: file, reason: `cannot be read: ${errorReason(e)}` });
       return undefined;
     }
   };

@@ -270,7 +270,16 @@ export function readPulumiProjectFiles(root: string, read: ReadText = readFromDi
     const text = read(path.join(root, n));
     if (text !== undefined) stacks[m[1]!] = text;
   }
-  return { projectYaml: read(path.join(root, 'Pulumi.yaml')) ?? read(path.join(root, 'Pulumi.yml')), stacks };
+  return {
+    projectYaml: read(path.join(root, 'Pulumi.yaml')) ?? read(path.join(root, 'Pulumi.yml')),
+    stacks,
+    dependencies: () => ({
+      packageJson: read(path.join(root, 'package.json')),
+      packageLock: read(path.join(root, 'package-lock.json')),
+      requirements: read(path.join(root, 'requirements.txt')),
+      pyproject: read(path.join(root, 'pyproject.toml')),
+    }),
+  };
 }
 
 /** Parses the unit's files (through `parse`, which may cache) and builds its Program. */
@@ -284,7 +293,14 @@ export function loadProgram(
     const text = read(f);
     if (text !== undefined) models.push(parse(f, text));
   }
-  if (unit.kind === 'terraform-module') return buildTerraformProgram(unit.root, models);
+  if (unit.kind === 'terraform-module') {
+    // The lockfile holds the provider versions `terraform init` chose; it is HCL, read by the Terraform frontend.
+    const lockPath = path.join(unit.root, '.terraform.lock.hcl');
+    return buildTerraformProgram(unit.root, models, () => {
+      const lock = read(lockPath);
+      return lock === undefined ? undefined : parseSource(lockPath, lock, 'terraform');
+    });
+  }
   if (unit.kind === 'pulumi-project') return buildPulumiProgram(unit.root, models, readPulumiProjectFiles(unit.root, read));
   return buildPulumiProgram(path.dirname(unit.root), models, undefined, 'file');
 }

@@ -4,21 +4,57 @@
  */
 export interface SchemaAttr {
   t: string;
-  /** required */
+  /** 1 required, 2 required in Terraform only (Pulumi auto-names or defaults it), 3 required in Pulumi only */
   r?: number;
-  /** deprecation text */
+  /** deprecation text in the current major (or the only one that has the argument) */
   d?: string;
-  /** enum name or values */
+  /** deprecation text in that major when it differs; '' = not deprecated there */
+  d6?: string;
+  d7?: string;
+  /** enum name (in `enums`) or values */
   e?: string | string[];
   /** nested block attributes */
   b?: Record<string, SchemaAttr>;
-  /** only in this provider major */
+  /** the only Pulumi major that has this argument; 0 = Terraform only */
+  v?: number;
+  /** 'p' = Pulumi only (not in the Terraform schema) */
+  s?: string;
+}
+
+/** A Pulumi class mapped to a Terraform type. */
+export interface PulumiClassInfo {
+  token: string;
+  /** `aws.s3.BucketV2` */
+  class: string;
+  /** false when the generator derived the mapping with doubt */
+  certain?: boolean;
+  /** the majors that have the class, when not all */
+  majors?: number[];
+  /** deprecation text per major */
+  deprecatedIn?: Record<string, string>;
+}
+
+export interface TypeSchema {
+  attrs?: Record<string, SchemaAttr>;
+  pulumi?: PulumiClassInfo[];
+  /** 'pulumi' = not in the Terraform schema of the cdktf package (newer): attributes come from Pulumi */
+  src?: string;
+}
+
+export interface InvokeInfo {
+  token: string;
+  tf?: string;
+  certain?: boolean;
+  /** the only major that has it */
   v?: number;
 }
 
 interface SchemaFile {
-  source: unknown;
-  resources: Record<string, { attrs?: Record<string, SchemaAttr> }>;
+  source: { date: string; packages: Record<string, string>; majors: number[] };
+  resources: Record<string, TypeSchema>;
+  dataSources: Record<string, { attrs?: Record<string, SchemaAttr>; pulumi?: string[] }>;
+  invokes: Record<string, InvokeInfo>;
+  enums: Record<string, string[]>;
 }
 
 let schema: SchemaFile | undefined;
@@ -27,6 +63,86 @@ function load(): SchemaFile {
   // Loaded lazily with require: the schema is 1.5 MB and most analyses never need it.
   schema ??= require('./data/aws-schema.json') as SchemaFile;
   return schema;
+}
+
+/** The @pulumi/aws majors the schema covers (hashicorp/aws majors are one less), and the date it was generated. */
+export function schemaSource(): { majors: number[]; date: string; packages: Record<string, string> } {
+  return load().source;
+}
+
+export function resourceSchema(tfType: string): TypeSchema | undefined {
+  return load().resources[tfType];
+}
+
+export function dataSourceSchema(tfType: string): { attrs?: Record<string, SchemaAttr> } | undefined {
+  return load().dataSources[tfType];
+}
+
+export function resourceTypes(): string[] {
+  return Object.keys(load().resources);
+}
+
+export function dataSourceTypes(): string[] {
+  return Object.keys(load().dataSources);
+}
+
+export function enumValues(name: string | string[] | undefined): string[] | undefined {
+  return typeof name === 'string' ? load().enums[name] : name;
+}
+
+export function invokeInfo(path: string): InvokeInfo | undefined {
+  return load().invokes[path];
+}
+
+export function invokePaths(): string[] {
+  return Object.keys(load().invokes);
+}
+
+let classes: Map<string, { tf: string; info: PulumiClassInfo }> | undefined;
+
+/** The Pulumi class of a class path (`aws.s3.BucketV2`), in any major the schema covers. */
+export function pulumiClass(path: string): { tf: string; info: PulumiClassInfo } | undefined {
+  if (!classes) {
+    classes = new Map();
+    for (const [tf, t] of Object.entries(load().resources)) for (const info of t.pulumi ?? []) classes.set(info.class, { tf, info });
+  }
+  return classes.get(path);
+}
+
+/** Every Pulumi class path of the schema (for "did you mean"). */
+export function pulumiClassPaths(): string[] {
+  pulumiClass('');
+  return [...classes!.keys()];
+}
+
+/**
+ * Not a Terraform argument: missing from the Terraform schema, which is the newest major's, unless it belongs to an
+ * older major only (removed since: the older Terraform major had it).
+ */
+function pulumiOnly(a: SchemaAttr): boolean {
+  const majors = schemaSource().majors;
+  return a.s === 'p' && (a.v === undefined || a.v === majors[majors.length - 1]);
+}
+
+/** Whether an argument exists in one of `majors`, for Terraform (true) or Pulumi (false). */
+export function attrExists(a: SchemaAttr, majors: number[], terraform: boolean): boolean {
+  if (terraform && pulumiOnly(a)) return false;
+  if (a.v === undefined) return true;
+  if (a.v === 0) return terraform;
+  return majors.includes(a.v);
+}
+
+/** The deprecation text of an argument in one major, if it is deprecated there. */
+export function deprecationIn(a: SchemaAttr, major: number): string | undefined {
+  const own = (a as unknown as Record<string, string | undefined>)[`d${major}`];
+  return own !== undefined ? own || undefined : a.d;
+}
+
+/** Whether an argument is required in every one of `majors`, for Terraform (true) or Pulumi (false). */
+export function attrRequired(a: SchemaAttr, majors: number[], terraform: boolean): boolean {
+  if (a.v !== undefined && !(a.v === 0 && terraform) && !(majors.length === 1 && majors[0] === a.v)) return false;
+  if (terraform && pulumiOnly(a)) return false;
+  return a.r === 1 || (a.r === 2 && terraform) || (a.r === 3 && !terraform);
 }
 
 let taggable: Set<string> | undefined;
@@ -39,7 +155,7 @@ export function isTaggable(tfType: string): boolean {
 
 /** The schema of the attribute at `path` (canonical keys) of a Terraform resource type. */
 export function schemaAttr(tfType: string, path: string[]): SchemaAttr | undefined {
-  let attrs = load().resources[tfType]?.attrs;
+  let attrs = resourceSchema(tfType)?.attrs;
   let found: SchemaAttr | undefined;
   for (const key of path) {
     found = attrs?.[key];

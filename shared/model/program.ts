@@ -16,13 +16,37 @@ export interface Program {
   projectName?: string;
   /** Config values per stack (Pulumi.<stack>.yaml `config:`), keys without the project prefix. */
   stackConfig: Record<string, Record<string, unknown>>;
+  /** How the program pins the AWS provider, as written; undefined when nothing pins it (read on first call). */
+  awsProvider(): ProviderConstraint | undefined;
   /** Resolves a program-level reference (variable, local, config...) to its value, if the program can. */
   resolve(ref: Reference): Value | undefined;
   /** Why a reference stays unknown ("var.ha has no default"). */
   explainUnknown(ref: Reference): string;
 }
 
+/** A version constraint on the AWS provider as the project writes it (interpreted in knowledge/provider-version.ts). */
+export interface ProviderConstraint {
+  /** `~> 5.0`, `^6.0.0`, `>=6.0.0,<7.0.0`, or the exact version a lockfile holds. */
+  version: string;
+  syntax: 'terraform' | 'npm' | 'pep440';
+  /** The file that says so (`versions.tf`, `package.json`, `.terraform.lock.hcl`). */
+  source: string;
+}
+
 /** A value the evaluator knows: JSON-like. */
 export type Known = string | number | boolean | null | Known[] | { [k: string]: Known };
 
 export type Evaluated = { state: 'known'; value: Known } | { state: 'unknown'; reason: string; loc?: Loc } | { state: 'absent' };
+
+/** `f`'s result, computed on the first call (program facts only some rules need). */
+export function lazy<T>(f: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = f();
+      done = true;
+    }
+    return value;
+  };
+}

@@ -174,6 +174,8 @@ export interface Resource {
   loc: Loc;
   /** Where a diagnostic about the resource itself goes (type + name, not the whole body). */
   headLoc: Loc;
+  /** The type label (without quotes) or the class name (`BucketV2` of `aws.s3.BucketV2`): what a type rename replaces. */
+  typeLoc?: Loc;
   /** Pulumi: created inside a class extending ComponentResource (its name) / inside an apply/then callback. */
   inComponent?: string;
   inCallback?: string;
@@ -300,6 +302,8 @@ export type FixIntent =
   | { kind: 'renameKey'; property: Property; newKey: string }
   /** Turn a string built from Outputs into an Output (pulumi.interpolate / pulumi.Output.concat / Output.format). */
   | { kind: 'wrapOutputString'; build: StringBuild }
+  /** Rename a resource's type: the new Terraform type, or for Pulumi the new class name in the same module. */
+  | { kind: 'renameType'; resource: Resource; name: string }
   /** Append a part (a suffix expression) to a string value. */
   | { kind: 'appendToString'; value: Value; suffix: FixValue; separator: string };
 

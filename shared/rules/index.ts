@@ -68,6 +68,11 @@ import terraformBackendNoLocking from './terraform/terraform-backend-no-locking'
 import terraformProviderUnpinned from './terraform/terraform-provider-unpinned';
 import terraformUndeclaredReference from './terraform/terraform-undeclared-reference';
 import terraformDuplicateDefinition from './terraform/terraform-duplicate-definition';
+import awsResourceTypeUnknown from './schema/aws-resource-type-unknown';
+import awsArgumentUnknown from './schema/aws-argument-unknown';
+import awsArgumentDeprecated from './schema/aws-argument-deprecated';
+import awsArgumentMissing from './schema/aws-argument-missing';
+import awsValueInvalid from './schema/aws-value-invalid';
 
 /** Every rule, in catalogue order. */
 export const allRules: Rule[] = [
@@ -135,6 +140,11 @@ export const allRules: Rule[] = [
   terraformProviderUnpinned,
   terraformUndeclaredReference,
   terraformDuplicateDefinition,
+  awsResourceTypeUnknown,
+  awsArgumentUnknown,
+  awsArgumentDeprecated,
+  awsArgumentMissing,
+  awsValueInvalid,
   parseError,
   suppressionUnused,
   configInvalid,

@@ -161,6 +161,21 @@ export function closest(name: string, candidates: Iterable<string>): string | un
 }
 
 /**
+ * Up to three "did you mean" candidates: the closest by edit distance, then the shortest that extend the name
+ * (`inline` -> `inline_policy`, `key_spec` -> `customer_master_key_spec`), words joined by `sep`.
+ */
+export function suggestNames(name: string, candidates: string[], sep: string): string[] {
+  const out: string[] = [];
+  const near = closest(name, candidates);
+  if (near) out.push(near);
+  const extending = candidates
+    .filter((c) => c !== near && c.length > name.length && (c.startsWith(name + sep) || c.endsWith(sep + name)))
+    .sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
+  out.push(...extending.slice(0, 3 - out.length));
+  return out;
+}
+
+/**
  * The physical-name argument of each type whose name must be unique per account or region (per account and
  * globally for `global`), and its prefix form: the types `hardcoded-unique-name` checks.
  */

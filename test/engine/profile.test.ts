@@ -10,6 +10,7 @@ const prog = (root: string, stackNames: string[] = []): Program => ({
   resources: [],
   stackNames,
   stackConfig: {},
+  awsProvider: () => undefined,
   resolve: () => undefined,
   explainUnknown: () => '',
 });

@@ -7,15 +7,24 @@ import { initEngine, parseSource } from '../../shared/engine/frontends';
 import type { Finding } from '../../shared/engine/rule';
 import type { Program } from '../../shared/model/program';
 import type { FileModel } from '../../shared/model/types';
+import { readFromDisk, readPulumiProjectFiles } from '../../shared/engine/workspace';
 
 export { initEngine };
 
-/** One source text as its own program (fixtures are analysed file by file, not as a module). */
+/**
+ * One source text as its own program (fixtures are analysed file by file, not as a module). The provider version
+ * comes from the files beside it, as in a project: package.json, requirements.txt, .terraform.lock.hcl.
+ */
 export function programOf(file: string, text: string): Program {
   const model = parseSource(file, text);
-  return model.language === 'terraform'
-    ? buildTerraformProgram(path.dirname(file), [model])
-    : buildPulumiProgram(path.dirname(file), [model], undefined, 'file');
+  const dir = path.dirname(file);
+  if (model.language === 'terraform') {
+    return buildTerraformProgram(dir, [model], () => {
+      const lock = readFromDisk(path.join(dir, '.terraform.lock.hcl'));
+      return lock === undefined ? undefined : parseSource(path.join(dir, '.terraform.lock.hcl'), lock, 'terraform');
+    });
+  }
+  return buildPulumiProgram(dir, [model], { ...readPulumiProjectFiles(dir), stacks: {} }, 'file');
 }
 
 export function analyzeText(file: string, text: string, opts: AnalyzeOptions = {}): { program: Program; findings: Finding[] } {

@@ -6,8 +6,9 @@ import { parse } from 'yaml';
  * a map (20,000 config keys took 5 s), and alias expansion is capped (billion laughs).
  */
 const parseYaml = (text: string): unknown => parse(text, { uniqueKeys: false, maxAliasCount: 100 });
-import type { Program } from '../../model/program';
+import { lazy, type Program } from '../../model/program';
 import type { FileModel, Language, Reference, Value } from '../../model/types';
+import { awsConstraint, type DependencyFiles } from './dependencies';
 
 /** What a Pulumi project folder holds besides sources: Pulumi.yaml and Pulumi.<stack>.yaml texts. */
 export interface PulumiProjectFiles {
@@ -15,6 +16,8 @@ export interface PulumiProjectFiles {
   projectYaml?: string;
   /** Stack name -> text of Pulumi.<stack>.yaml. */
   stacks: Record<string, string>;
+  /** package.json, package-lock.json, requirements.txt, pyproject.toml (read when asked: only schema rules need them). */
+  dependencies?: () => DependencyFiles;
 }
 
 /** Reads `name:` from Pulumi.yaml and `config:` from each stack file; a file that does not parse is ignored. */
@@ -87,6 +90,7 @@ export function buildPulumiProgram(
     stackNames,
     projectName,
     stackConfig,
+    awsProvider: lazy(() => (project?.dependencies ? awsConstraint(project.dependencies(), language) : undefined)),
     resolve(ref: Reference): Value | undefined {
       if (ref.kind !== 'config') return undefined;
       const { value } = configValue(ref.name);

@@ -585,6 +585,7 @@ class Lowerer {
       language: 'python',
       loc: this.span(site.start, site.end),
       headLoc: this.span(fn.startIndex, headEnd),
+      typeLoc: this.span((fn.childForFieldName('attribute') ?? fn).startIndex, fn.endIndex),
     };
     if (site.symbol) r.symbol = site.symbol;
     this.placeResource(call, r);

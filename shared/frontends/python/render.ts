@@ -1,7 +1,7 @@
 import { cachedSyntaxTree, type SyntaxNode as Node } from '../syntax-tree';
 import { asObject } from '../../model/evaluate';
 import { LineIndex, eol, indentAt } from '../../model/text';
-import type { FileModel, FixIntent, FixValue, Loc, ObjectValue, Property, StringBuild, TextEdit, Value } from '../../model/types';
+import type { FileModel, FixIntent, FixValue, Loc, ObjectValue, Property, Resource, StringBuild, TextEdit, Value } from '../../model/types';
 import { camelToSnake, pulumiKey, snakeToCamel } from '../../knowledge/typemap';
 
 /** Renders a fix intent as edits of a Python file in its own style; undefined when it cannot be expressed there. */
@@ -44,6 +44,10 @@ class Renderer {
         return this.appendToString(intent.value, intent.suffix, intent.separator);
       case 'wrapOutputString':
         return this.wrapOutputString(intent.build);
+      case 'renameType': {
+        const at = intent.resource.typeLoc;
+        return at && [this.edit(at.start, at.end, intent.name)];
+      }
     }
   }
 
@@ -139,11 +143,14 @@ class Renderer {
   private pythonKey(target: ObjectValue, key: string): string {
     for (const r of this.file.resources) {
       const path = pathTo(r.props, target, [], 0);
-      if (!path) continue;
-      const pulumi = pulumiKey(r.token ?? r.type, key, path);
-      return pulumi === snakeToCamel(key) ? key : camelToSnake(pulumi);
+      if (path) return this.spelling(r, path, key);
     }
     return key;
+  }
+
+  private spelling(r: Resource, path: string[], key: string): string {
+    const pulumi = pulumiKey(r.token ?? r.type, key, path);
+    return pulumi === snakeToCamel(key) ? key : camelToSnake(pulumi);
   }
 
   /** Adds an entry after the last one, following the container's layout and trailing-comma habit. */
@@ -201,7 +208,11 @@ class Renderer {
   private renameKey(p: Property, newKey: string): TextEdit[] | undefined {
     const k = this.nodeAt(p.keyLoc, ['identifier', 'string']);
     if (!k) return undefined;
-    if (k.type === 'identifier') return [this.edit(k.startIndex, k.endIndex, newKey)];
+    if (k.type === 'identifier') {
+      const owner = this.file.resources.find((r) => pathTo(r.props, p, [], 0));
+      const written = owner ? this.spelling(owner, pathTo(owner.props, p, [], 0)!.slice(0, -1), newKey) : newKey;
+      return [this.edit(k.startIndex, k.endIndex, written)];
+    }
     const start = k.child(0)?.text ?? '"';
     return [this.edit(k.startIndex, k.endIndex, this.str(newKey, start.charAt(start.length - 1)))];
   }
@@ -343,7 +354,8 @@ class Renderer {
 }
 
 /** The canonical keys leading from a resource's props to `target` (through lists and followed names). */
-function pathTo(v: Value | undefined, target: ObjectValue, path: string[], depth: number): string[] | undefined {
+/** The canonical key path from `v` to `target` (an object, or a property: its path ends with the property's key). */
+function pathTo(v: Value | undefined, target: ObjectValue | Property, path: string[], depth: number): string[] | undefined {
   if (!v || depth > 50) return undefined;
   if (v === target) return path;
   if (v.kind === 'ref') return pathTo(v.resolved, target, path, depth + 1);
@@ -355,6 +367,7 @@ function pathTo(v: Value | undefined, target: ObjectValue, path: string[], depth
   }
   if (v.kind === 'object') {
     for (const p of v.props) {
+      if (p === target) return [...path, p.key];
       const found = pathTo(p.value, target, [...path, p.key], depth + 1);
       if (found) return found;
     }

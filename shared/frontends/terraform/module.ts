@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { evaluate } from '../../model/evaluate';
-import type { Program } from '../../model/program';
+import { asObject, evalString, evaluate, get } from '../../model/evaluate';
+import { lazy, type Program, type ProviderConstraint } from '../../model/program';
 import type { FileModel, Reference, TfNamed, TfVariable, Value } from '../../model/types';
 
 /** Variables whose value names the environment: a hint for profile inference. */
@@ -27,7 +27,7 @@ const isAutoLoaded = (f: FileModel): boolean => base(f.path) === 'terraform.tfva
  * else the default. A variable that a -var-file (`prod.tfvars`) sets to something else stays unknown, since the
  * deployed value depends on which file is passed.
  */
-export function buildTerraformProgram(root: string, files: FileModel[]): Program {
+export function buildTerraformProgram(root: string, files: FileModel[], lockfile?: () => FileModel | undefined): Program {
   const sources = files.filter((f) => !isTfvars(f));
   const varFiles = files.filter(isTfvars);
   const autoFiles = varFiles
@@ -82,6 +82,7 @@ export function buildTerraformProgram(root: string, files: FileModel[]): Program
     resources: sources.flatMap((f) => f.resources),
     stackNames: [...stackNames],
     stackConfig: {},
+    awsProvider: lazy(() => awsConstraint(sources, lockfile?.())),
     resolve(ref) {
       if (ref.kind === 'variable') return variableValue(ref.name);
       if (ref.kind === 'local') return locals.get(ref.name)?.value;
@@ -106,4 +107,30 @@ export function buildTerraformProgram(root: string, files: FileModel[]): Program
 function addKnownString(out: Set<string>, v: Value | undefined): void {
   const e = evaluate(v);
   if (e.state === 'known' && typeof e.value === 'string' && e.value) out.add(e.value);
+}
+
+/**
+ * The AWS provider version: the one `.terraform.lock.hcl` records, else the `required_providers` constraint of the
+ * entry named `aws` or sourced from hashicorp/aws.
+ */
+function awsConstraint(sources: FileModel[], lockfile: FileModel | undefined): ProviderConstraint | undefined {
+  for (const p of lockfile?.terraform?.providers ?? []) {
+    const version = p.name.endsWith('/hashicorp/aws') ? evalString(get(p.props, 'version')) : undefined;
+    if (version) return { version, syntax: 'terraform', source: '.terraform.lock.hcl' };
+  }
+  for (const f of sources) {
+    for (const block of f.terraform?.terraformBlocks ?? []) {
+      const required = asObject(get(block.props, 'required_providers'));
+      for (const entry of required?.props ?? []) {
+        const spec = asObject(entry.value);
+        const source = spec ? evalString(get(spec, 'source')) : undefined;
+        const aws = source ? /^(registry\.terraform\.io\/)?hashicorp\/aws$/i.test(source) : entry.key === 'aws';
+        if (!aws) continue;
+        // `aws = "~> 5.0"` is the pre-0.13 shorthand for the version.
+        const version = evalString(spec ? get(spec, 'version') : entry.value);
+        if (version) return { version, syntax: 'terraform', source: path.basename(f.path) };
+      }
+    }
+  }
+  return undefined;
 }

@@ -473,6 +473,7 @@ class Lowerer {
       language: 'terraform',
       loc: this.locOf(n),
       headLoc: this.loc(n.startIndex, name.node.endIndex),
+      typeLoc: this.labelInner(t.node),
     };
     this.model.resources.push(resource);
   }
@@ -496,6 +497,12 @@ class Lowerer {
       loc: this.locOf(n),
       headLoc: this.loc(n.startIndex, label.node.endIndex),
     });
+  }
+
+  /** A block label without its quotes. */
+  private labelInner(node: Node): Loc {
+    const quoted = node.text.length >= 2 && node.text.startsWith('"') && node.text.endsWith('"');
+    return quoted ? this.loc(node.startIndex + 1, node.endIndex - 1) : this.locOf(node);
   }
 
   private labelValue(node: Node, value: string): Value {

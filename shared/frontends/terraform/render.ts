@@ -59,6 +59,10 @@ class Renderer {
         return this.appendToString(intent.value, intent.suffix, intent.separator);
       case 'wrapOutputString':
         return undefined;
+      case 'renameType': {
+        const at = intent.resource.typeLoc;
+        return at && [this.edit(at.start, at.end, intent.name)];
+      }
     }
   }
 

@@ -221,6 +221,13 @@ class Lowerer {
     return this.lines.loc(this.path, node.getStart(this.sf), node.getEnd());
   }
 
+  /** The class name of a `new` callee (`BucketV2` of `aws.s3.BucketV2`), as a `typeLoc` entry. */
+  private classNameLoc(callee: ts.Expression): { typeLoc?: Loc } {
+    const e = skipTransparent(callee);
+    const id = ts.isPropertyAccessExpression(e) ? e.name : ts.isIdentifier(e) ? e : undefined;
+    return id ? { typeLoc: this.span(id.getStart(this.sf), id.getEnd()) } : {};
+  }
+
   private span(start: number, end: number): Loc {
     return this.lines.loc(this.path, start, end);
   }
@@ -502,6 +509,7 @@ class Lowerer {
       language: this.language,
       loc,
       headLoc: this.span(node.getStart(this.sf), head),
+      ...this.classNameLoc(node.expression),
       ...(ctx.component ? { inComponent: ctx.component.name } : {}),
       ...(ctx.callback ? { inCallback: ctx.callback } : {}),
     };

@@ -69,6 +69,12 @@ class Renderer {
         return this.appendToString(intent.value, intent.suffix, intent.separator);
       case 'wrapOutputString':
         return this.wrapOutputString(intent.build);
+      case 'renameType': {
+        const at = intent.resource.typeLoc;
+        if (!at) return false;
+        this.edit(at.start, at.end, intent.name);
+        return true;
+      }
     }
   }
 

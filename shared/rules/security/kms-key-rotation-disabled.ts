@@ -19,7 +19,7 @@ export default defineRule({
   resourceTypes: ['aws_kms_key'],
   resource(r, ctx) {
     // Rotation exists only for symmetric encryption keys in the AWS key store.
-    const specProp = getProperty(r, 'key_spec') ?? getProperty(r, 'customer_master_key_spec');
+    const specProp = getProperty(r, 'customer_master_key_spec');
     if (specProp) {
       const spec = evalString(specProp.value, ctx.program);
       if (spec !== 'SYMMETRIC_DEFAULT') return;
