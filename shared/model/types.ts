@@ -268,6 +268,8 @@ export interface PulumiFacts {
   components: { name: string; loc: Loc; registersOutputs: boolean }[];
   /** Config keys read, with their accessor and default (for the hover and for naming inference). */
   configReads: { key: string; method: string; loc: Loc; fallback?: Value }[];
+  /** Calls of provider functions (invokes), as `aws.s3.getBucket`, with where the function name is written. */
+  invokes?: { name: string; loc: Loc }[];
   /** The program registers transformations (stack transforms, `transforms` options, auto-tagging helpers): they may change any resource's arguments. */
   transforms?: boolean;
 }

@@ -175,6 +175,7 @@ class Lowerer {
     for (const n of found.candidates) {
       this.guard(n, () => {
         const cls = n.type === 'call' ? this.resourceClass(n) : undefined;
+        if (!cls && n.type === 'call') this.recordInvoke(n);
         if (cls) this.resource(this.site(n), cls);
         // lowered for the string builds it records, unless a resource's arguments already did
         else if (!this.inArgs.has(n.id)) this.expr(n, { depth: 0, args: false });
@@ -433,6 +434,23 @@ class Lowerer {
     const base = this.dotted(n.childForFieldName('object'));
     const attr = n.childForFieldName('attribute')?.text;
     return base && attr ? `${base}.${attr}` : undefined;
+  }
+
+  /** `aws.s3.get_bucket(...)` / `get_bucket_output(...)`: a provider function, recorded as `aws.s3.getBucket`. */
+  private recordInvoke(call: Node): void {
+    const fn = call.childForFieldName('function');
+    const path = this.dotted(fn);
+    if (!fn || !path?.startsWith('pulumi_aws.')) return;
+    const segments = path.split('.');
+    const last = segments[segments.length - 1]!;
+    if (!last.startsWith('get_')) return;
+    const name = last.endsWith('_output') ? last.slice(0, -'_output'.length) : last;
+    const modules = segments.slice(1, -1).map((m) => (m.endsWith('_') ? m.slice(0, -1) : m));
+    const at = fn.type === 'attribute' ? (fn.childForFieldName('attribute') ?? fn) : fn;
+    (this.facts.invokes ??= []).push({
+      name: ['aws', ...modules, snakeToCamel(name)].join('.'),
+      loc: this.span(at.startIndex, at.endIndex),
+    });
   }
 
   /** The Pulumi class a call constructs, when it is a resource of a provider package. */

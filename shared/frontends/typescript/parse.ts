@@ -449,6 +449,7 @@ class Lowerer {
     const callee = skipTransparent(node.expression);
     const calleeName = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
     if (TRANSFORM_CALLS.test(calleeName)) model.pulumi!.transforms = true;
+    this.recordInvoke(callee, model);
     const read = this.configRead(node);
     if (read && !this.configReads.has(node)) {
       const fb = this.fallbackOf(node);
@@ -475,6 +476,18 @@ class Lowerer {
       }
     }
     return ctx;
+  }
+
+  /** `aws.s3.getBucket(...)` / `getBucketOutput(...)`: a provider function, recorded for the schema rules. */
+  private recordInvoke(callee: ts.Expression, model: FileModel): void {
+    if (!ts.isPropertyAccessExpression(callee) && !ts.isIdentifier(callee)) return;
+    const name = ts.isIdentifier(callee) ? callee : callee.name;
+    if (!name.text.startsWith('get')) return;
+    const path = this.pathOf(callee);
+    if (!path?.startsWith('@pulumi/aws/')) return;
+    const fn = name.text.endsWith('Output') ? name.text.slice(0, -'Output'.length) : name.text;
+    const segs = path.slice('@pulumi/'.length).split('/').slice(0, -1);
+    (model.pulumi!.invokes ??= []).push({ name: [...segs, fn].join('.'), loc: this.span(name.getStart(this.sf), name.getEnd()) });
   }
 
   private build(model: FileModel, kind: StringBuild['kind'], node: ts.Node, parts: Value[]): void {

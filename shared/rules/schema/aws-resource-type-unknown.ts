@@ -1,6 +1,16 @@
-import { ALL_LANGUAGES, defineRule, type Fix } from '../../engine/rule';
+import { ALL_LANGUAGES, defineRule, type Fix, type RuleContext } from '../../engine/rule';
 import type { Resource } from '../../model/types';
-import { dataSourceSchema, dataSourceTypes, pulumiClass, pulumiClassPaths, resourceSchema, resourceTypes } from '../../knowledge/schema';
+import {
+  dataSourceSchema,
+  dataSourceTypes,
+  invokeInfo,
+  invokePaths,
+  pulumiClass,
+  pulumiClassPaths,
+  resourceSchema,
+  resourceTypes,
+} from '../../knowledge/schema';
+import { camelToSnake } from '../../knowledge/typemap';
 import type { ProviderUse } from '../../knowledge/provider-version';
 import { suggestNames } from '../util';
 import { classAvailable, pinNote, providerOf, terraformTypeMajors } from './common';
@@ -18,6 +28,7 @@ export default defineRule({
     fix: 'Use the type the provider has (the quick fix renames to the closest one), or pin the provider major version that has it.',
     links: ['https://registry.terraform.io/providers/hashicorp/aws/latest/docs', 'https://www.pulumi.com/registry/packages/aws/api-docs/'],
   },
+  program: checkInvokes,
   resource(r, ctx) {
     const use = providerOf(ctx.program);
     if (r.language === 'terraform') {
@@ -72,6 +83,44 @@ export default defineRule({
     );
   },
 });
+
+/** Provider functions (invokes) the program calls that @pulumi/aws does not have, or not in the major in use. */
+function checkInvokes(ctx: RuleContext): void {
+  const use = providerOf(ctx.program);
+  for (const file of ctx.program.files) {
+    for (const call of file.pulumi?.invokes ?? []) {
+      const python = file.language === 'python';
+      const shown = (name: string): string => {
+        const dot = name.lastIndexOf('.');
+        return python ? `${name.slice(0, dot + 1)}${camelToSnake(name.slice(dot + 1))}` : name;
+      };
+      const info = invokeInfo(call.name);
+      if (info) {
+        if (info.v !== undefined && use.majors.length && !use.majors.includes(info.v)) {
+          const newest = use.majors[use.majors.length - 1]!;
+          ctx.report({
+            loc: call.loc,
+            message: `${shown(call.name)} ${info.v < newest ? `was removed in ${use.name(newest)}` : `is new in ${use.name(info.v)}; this program uses ${use.name(newest)}`}${pinNote(use)}`,
+          });
+        }
+        continue;
+      }
+      const dot = call.name.lastIndexOf('.');
+      const module = call.name.slice(0, dot + 1);
+      const fns = invokePaths()
+        .filter((p) => p.startsWith(module) && !p.slice(module.length).includes('.'))
+        .filter((p) => invokeAvailable(invokeInfo(p)!.v, use))
+        .map((p) => p.slice(module.length));
+      const suggestions = suggestNames(call.name.slice(dot + 1), fns, '');
+      const hint = suggestions.length ? `; did you mean ${suggestions.map((x) => `"${shown(module + x)}"`).join(' or ')}?` : '';
+      ctx.report({ loc: call.loc, message: `${shown(call.name)} is not a function of @pulumi/aws${hint}` });
+    }
+  }
+}
+
+function invokeAvailable(only: number | undefined, use: ProviderUse): boolean {
+  return only === undefined || use.majors.includes(only);
+}
 
 type Reporter = (m: { resource: Resource; loc: Resource['headLoc']; message: string; fixes?: Fix[] }) => void;
 
