@@ -1,5 +1,5 @@
 // Bundles the CLI, the language server, the extension client and the benchmark into out/ and copies the
-// tree-sitter .wasm files beside them (web-tree-sitter loads them at run time).
+// tree-sitter .wasm files and the provider schema beside them (loaded at run time).
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -76,6 +76,9 @@ for (const [from, to] of [
   ['node_modules/web-tree-sitter/web-tree-sitter.wasm', 'web-tree-sitter.wasm'],
   ['node_modules/@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm', 'tree-sitter-terraform.wasm'],
   ['node_modules/tree-sitter-python/tree-sitter-python.wasm', 'tree-sitter-python.wasm'],
+  // read with JSON.parse on first use (shared/knowledge/data-file.ts): much cheaper than bundled as code
+  ['shared/knowledge/data/aws-schema.json', 'aws-schema.json'],
+  ['shared/knowledge/data/pulumi-types.json', 'pulumi-types.json'],
 ]) {
   fs.copyFileSync(path.join(root, from), path.join(out, to));
 }

@@ -1,4 +1,4 @@
-import table from './data/pulumi-types.json';
+import { readDataFile } from './data-file';
 
 /**
  * Pulumi type tokens and class paths to Terraform type names, with property renames.
@@ -14,8 +14,6 @@ interface TypeEntry {
   nested?: Record<string, Record<string, string>>;
 }
 
-const types = (table as { types: Record<string, TypeEntry> }).types;
-
 export interface PulumiType {
   /** Terraform type name (`aws_db_instance`). */
   type: string;
@@ -29,6 +27,7 @@ let reverseRenamesByTf: Map<string, Record<string, string>> | undefined;
 
 function index(): Map<string, PulumiType> {
   if (byClass) return byClass;
+  const types = readDataFile<{ types: Record<string, TypeEntry> }>('pulumi-types.json').types;
   byClass = new Map();
   renamesByTf = new Map();
   reverseRenamesByTf = new Map();
