@@ -400,9 +400,12 @@ interface Hit {
   line: number;
 }
 
-/** `aws_x.y["key"]`, `aws_x.y[0]` (an instance of count or for_each) and `aws_x.y.attribute` are the resource `aws_x.y`. */
+/**
+ * `aws_x.y["key"]`, `aws_x.y[0]` (an instance of count or for_each) and `aws_x.y.attribute` are the resource `aws_x.y`;
+ * a data source `data.aws_x.y` is `aws_x.y`, as Faultline names it (type and name).
+ */
 function address(a: string): string {
-  const m = /^([A-Za-z0-9_]+)\.([A-Za-z0-9_-]+)/.exec(a.replace(/^(module\.[^.]+(\[[^\]]*\])?\.)+/, ''));
+  const m = /^([A-Za-z0-9_]+)\.([A-Za-z0-9_-]+)/.exec(a.replace(/^(module\.[^.]+(\[[^\]]*\])?\.)+/, '').replace(/^data\./, ''));
   return m ? `${m[1]}.${m[2]}` : a;
 }
 
@@ -785,6 +788,77 @@ const VERDICTS: Verdict[] = [
     type: 'aws_lb',
     verdict: DIFF,
     why: 'scope: Faultline also asks production load balancers for deletion protection; the peer has no such check',
+  },
+  // iam-policy-wildcard
+  {
+    peer: 'trivy',
+    rule: 'iam-policy-wildcard',
+    side: 'us',
+    verdict: "the peer's false negative",
+    why: 'AVD-AWS-0057 in the trivy-checks that Trivy 0.70 embeds is deprecated (not run by default) and its Rego has no deny rule left, so Trivy reports no wildcard policy at all; these Allow "*", "s3:*" and "ec2:*" on Resource "*"',
+  },
+  {
+    peer: 'tfsec',
+    rule: 'iam-policy-wildcard',
+    side: 'peer',
+    type: 'aws_iam_role_policy',
+    where: /aws_iam_role_policy\.flow_logs$/,
+    verdict: "the peer's false positive",
+    why: 'Resource is one log group\'s ARN with ":*" (its log streams), the form AWS documents for logs:CreateLogStream/PutLogEvents; tfsec flags any "*" in a resource (it exempts only S3 "bucket/*")',
+  },
+  {
+    peer: 'tfsec',
+    rule: 'iam-policy-wildcard',
+    side: 'peer',
+    type: 'aws_iam_policy',
+    verdict: DIFF,
+    why: 'tfsec reports any "*" inside an action (ec2:Describe*) and any named action on Resource "*" that AWS could scope (ecs:UpdateService, s3:GetObject); Faultline reports only "*" or "service:*" on Resource "*"',
+  },
+  // a Trivy finding on a value set from a variable without a default (unknown until plan)
+  {
+    peer: 'trivy',
+    rule: 'encryption-at-rest-disabled',
+    side: 'peer',
+    type: 'aws_opensearch_domain',
+    where: /-good\//,
+    verdict: DIFF,
+    why: '`encrypt_at_rest { enabled = var.encrypt }`, a variable without a default: Trivy counts the unknown value as false; Faultline reports only what it can evaluate to false',
+  },
+  {
+    peer: 'trivy',
+    rule: 'encryption-in-transit-disabled',
+    side: 'peer',
+    type: 'aws_elasticache_replication_group',
+    where: /-good\//,
+    verdict: DIFF,
+    why: '`transit_encryption_enabled = var.tls`, a variable without a default: Trivy counts the unknown value as false; Faultline reports only what it can evaluate to false',
+  },
+  {
+    peer: 'trivy',
+    rule: 'ecr-scan-on-push-disabled',
+    side: 'peer',
+    type: 'aws_ecr_repository',
+    where: /-good\//,
+    verdict: DIFF,
+    why: '`scan_on_push = var.scan_images`, a variable without a default: Trivy counts the unknown value as false (Checkov and tfsec do not); Faultline reports only what it can evaluate to false',
+  },
+  {
+    peer: 'trivy',
+    rule: 'cloudtrail-not-integrated',
+    side: 'peer',
+    type: 'aws_cloudtrail',
+    where: /-good\//,
+    verdict: DIFF,
+    why: '`enable_log_file_validation = var.validate_logs` (AVD-AWS-0016), a variable without a default: Trivy counts the unknown value as false; Faultline reports only what it can evaluate to false',
+  },
+  {
+    peer: 'trivy',
+    rule: 'deletion-protection-disabled',
+    side: 'peer',
+    type: 'aws_rds_cluster',
+    where: /-good\//,
+    verdict: DIFF,
+    why: '`deletion_protection = var.protect`, a variable without a default: Trivy counts the unknown value as false; Faultline reports only what it can evaluate to false',
   },
 ];
 

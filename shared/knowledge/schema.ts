@@ -92,6 +92,34 @@ export function enumValues(name: string | string[] | undefined): string[] | unde
   return typeof name === 'string' ? load().enums[name] : name;
 }
 
+const enumMembers = new Map<string, Map<string, string | null>>();
+
+/**
+ * The value of a Pulumi enum member (`lambda.Runtime`, `NodeJS20dX` or Python's `NODE_JS20D_X` -> "nodejs20.x").
+ * The schema keeps the values, not the member names, so a member matches the value whose letters and digits it
+ * spells, a dot written as `d` or left out; a member that matches no value or several stays unknown.
+ */
+export function enumMemberValue(enumName: string, member: string): string | undefined {
+  let members = enumMembers.get(enumName);
+  if (!members) {
+    members = new Map();
+    for (const value of enumValues(enumName) ?? []) {
+      const plain = value.toLowerCase();
+      for (const form of new Set([alnum(plain.split('.').join('')), alnum(plain.split('.').join('d'))])) {
+        members.set(form, members.has(form) && members.get(form) !== value ? null : value);
+      }
+    }
+    enumMembers.set(enumName, members);
+  }
+  return members.get(alnum(member.toLowerCase())) ?? undefined;
+}
+
+function alnum(s: string): string {
+  let out = '';
+  for (const c of s) if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out += c;
+  return out;
+}
+
 export function invokeInfo(path: string): InvokeInfo | undefined {
   return load().invokes[path];
 }
@@ -177,4 +205,18 @@ export function hasFreeFormKeys(tfType: string, path: string[]): boolean {
   if (last === 'tags' || last === 'tags_all' || last === 'variables') return true;
   const t = schemaAttr(tfType, path)?.t;
   return t !== undefined && (t.startsWith('m') || t === 'a');
+}
+
+/**
+ * The value of an enum member of @pulumi/aws by its path (`aws`, `lambda`, `Runtime`, `NodeJS20dX`; enums are also
+ * exported under `types.enums`); undefined when the path is not an enum member the schema knows.
+ */
+export function awsEnumValue(segments: string[]): string | undefined {
+  let segs = segments;
+  if (segs[0] !== 'aws' || segs.length < 4) return undefined;
+  if (segs[1] === 'types' && segs[2] === 'enums') segs = ['aws', ...segs.slice(3)];
+  // Enum and member names are capitalised (`Runtime.NodeJS20dX`, `Runtime.PYTHON3D12`); `Bucket.get` is not a member.
+  const upper = (s: string): boolean => s.charAt(0) >= 'A' && s.charAt(0) <= 'Z';
+  if (!upper(segs[segs.length - 2]!) || !upper(segs[segs.length - 1]!)) return undefined;
+  return enumMemberValue(segs.slice(1, -1).join('.'), segs[segs.length - 1]!);
 }

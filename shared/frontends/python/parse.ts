@@ -17,6 +17,7 @@ import type {
   Value,
 } from '../../model/types';
 import { camelToSnake, canonicalKey, lookupPulumiClass, snakeToCamel } from '../../knowledge/typemap';
+import { awsEnumValue } from '../../knowledge/schema';
 
 /** Deeper expressions become unknown: the lowering recurses, and tree-sitter happily builds 10,000-deep trees. */
 const MAX_DEPTH = 200;
@@ -930,6 +931,17 @@ class Lowerer {
     if (obj.type === 'identifier' && obj.text === 'self') {
       const res = this.selfResources.get(attr);
       return res ? this.resourceRef(n, res, attr) : this.ref(n, 'arg', n.text);
+    }
+    const path = this.dotted(n);
+    if (path?.startsWith('pulumi_aws.')) {
+      const enumValue = awsEnumValue([
+        'aws',
+        ...path
+          .split('.')
+          .slice(1)
+          .map((m) => (m.endsWith('_') ? m.slice(0, -1) : m)),
+      ]);
+      if (enumValue !== undefined) return { kind: 'string', value: enumValue, loc: this.loc(n) };
     }
     const base = derefValue(this.expr(obj, ctx));
     if (base.kind === 'ref') {

@@ -19,6 +19,7 @@ import type {
   Value,
 } from '../../model/types';
 import { canonicalKey, lookupPulumiClass } from '../../knowledge/typemap';
+import { awsEnumValue } from '../../knowledge/schema';
 
 /** Lowering deeper than this becomes unknown (deeply generated code must not exhaust the stack). */
 const MAX_DEPTH = 200;
@@ -881,6 +882,8 @@ class Lowerer {
     if (path) {
       if (path.startsWith('@pulumi/aws/config/'))
         return this.ref(node, { kind: 'config', name: `aws:${path.slice('@pulumi/aws/config/'.length)}` });
+      const enumValue = awsEnumValue(path.slice('@pulumi/'.length).split('/'));
+      if (enumValue !== undefined) return { kind: 'string', value: enumValue, loc: this.loc(node) };
       return this.unknown(node, `${this.textOf(node)} is a member of a Pulumi package`);
     }
     if (base.kind === ts.SyntaxKind.ThisKeyword && typeof key === 'string') {
