@@ -19,6 +19,7 @@ export function renderFix(fix: Fix, fileOf: (path: string) => FileModel | undefi
 function intentFile(intent: Fix['intents'][number]): string | undefined {
   switch (intent.kind) {
     case 'setProperty':
+    case 'addEmptyBlock':
       return intent.target.loc.file;
     case 'removeProperty':
     case 'renameKey':
@@ -30,6 +31,8 @@ function intentFile(intent: Fix['intents'][number]): string | undefined {
       return intent.build.loc.file;
     case 'renameType':
       return intent.resource.loc.file;
+    case 'addResource':
+      return intent.after.loc.file;
   }
 }
 

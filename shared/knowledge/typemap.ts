@@ -21,6 +21,8 @@ export interface PulumiType {
 }
 
 let byClass: Map<string, PulumiType> | undefined;
+/** Terraform type -> the class a fix writes for it (the current one: a `...V2` alias only when there is no other). */
+let classByTf: Map<string, { module: string; class: string; token: string }> | undefined;
 /** `tfType|block.path` -> renames; classes sharing a Terraform type contribute to the same entry. */
 let renamesByTf: Map<string, Record<string, string>> | undefined;
 let reverseRenamesByTf: Map<string, Record<string, string>> | undefined;
@@ -29,12 +31,16 @@ function index(): Map<string, PulumiType> {
   if (byClass) return byClass;
   const types = readDataFile<{ types: Record<string, TypeEntry> }>('pulumi-types.json').types;
   byClass = new Map();
+  classByTf = new Map();
   renamesByTf = new Map();
   reverseRenamesByTf = new Map();
   for (const [token, e] of Object.entries(types)) {
     const pkg = token.slice(0, token.indexOf(':'));
     const path = [pkg, e.module, e.class].filter(Boolean).join('.');
     byClass.set(path, { type: e.tf, token });
+    const chosen = classByTf.get(e.tf);
+    if (pkg === 'aws' && (!chosen || (chosen.class.endsWith('V2') && !e.class.endsWith('V2'))))
+      classByTf.set(e.tf, { module: e.module, class: e.class, token });
     const add = (key: string, renames: Record<string, string> | undefined): void => {
       if (!renames) return;
       renamesByTf!.set(key, { ...renamesByTf!.get(key), ...renames });
@@ -58,6 +64,12 @@ function index(): Map<string, PulumiType> {
  */
 export function lookupPulumiClass(pkg: string, module: string, cls: string): PulumiType | undefined {
   return index().get([pkg, module, cls].filter(Boolean).join('.'));
+}
+
+/** The @pulumi/aws class a fix writes for a Terraform type (`aws_flow_log` -> module `ec2`, class `FlowLog`). */
+export function pulumiClassFor(tfType: string): { module: string; class: string; token: string } | undefined {
+  index();
+  return classByTf!.get(tfType);
 }
 
 /** Property names repeat across resources: both conversions are memoised (bounded: keys come from user files). */

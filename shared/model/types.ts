@@ -300,10 +300,17 @@ export type FixIntent =
   | { kind: 'setProperty'; target: ObjectValue; key: string; value: FixValue }
   | { kind: 'removeProperty'; property: Property }
   | { kind: 'replaceValue'; value: Value; with: FixValue }
+  /** Add an empty nested block (Terraform `filter {}`) or empty object (Pulumi `filter: {}`) to an object. */
+  | { kind: 'addEmptyBlock'; target: ObjectValue; key: string }
   /** Rename a property key (canonical new key). */
   | { kind: 'renameKey'; property: Property; newKey: string }
   /** Turn a string built from Outputs into an Output (pulumi.interpolate / pulumi.Output.concat / Output.format). */
   | { kind: 'wrapOutputString'; build: StringBuild }
+  /**
+   * Add a resource of Terraform type `type` after `after` (in its file), with flat arguments (canonical keys): the
+   * frontend writes the Pulumi class and key spellings.
+   */
+  | { kind: 'addResource'; after: Resource; type: string; name: string; args: Record<string, FixValue> }
   /** Rename a resource's type: the new Terraform type, or for Pulumi the new class name in the same module. */
   | { kind: 'renameType'; resource: Resource; name: string }
   /** Append a part (a suffix expression) to a string value. */

@@ -2,7 +2,7 @@ import { cachedSyntaxTree, type SyntaxNode as Node } from '../syntax-tree';
 import { asObject } from '../../model/evaluate';
 import { LineIndex, eol, indentAt } from '../../model/text';
 import type { FileModel, FixIntent, FixValue, Loc, ObjectValue, Property, Resource, StringBuild, TextEdit, Value } from '../../model/types';
-import { camelToSnake, pulumiKey, snakeToCamel } from '../../knowledge/typemap';
+import { camelToSnake, pulumiClassFor, pulumiKey, snakeToCamel } from '../../knowledge/typemap';
 
 /** Renders a fix intent as edits of a Python file in its own style; undefined when it cannot be expressed there. */
 export function renderPython(intent: FixIntent, file: FileModel): TextEdit[] | undefined {
@@ -48,7 +48,40 @@ class Renderer {
         const at = intent.resource.typeLoc;
         return at && [this.edit(at.start, at.end, intent.name)];
       }
+      case 'addResource':
+        return this.addResource(intent.after, intent.type, intent.name, intent.args);
+      case 'addEmptyBlock':
+        return this.setProperty(intent.target, intent.key, { kind: 'expr', python: '{}' });
     }
+  }
+
+  /** `aws.s3.X("name", key=value, ...)` as a statement after the one that creates `after`. */
+  private addResource(after: Resource, type: string, name: string, args: Record<string, FixValue>): TextEdit[] | undefined {
+    const cls = pulumiClassFor(type);
+    const call = this.nodeAt(after.loc, ['call']);
+    if (!cls || !call) return undefined;
+    // The SDK appends `_` to modules named like keywords (`lambda_`).
+    const module = cls.module
+      .split('.')
+      .map((m) => (m === 'lambda' ? 'lambda_' : m))
+      .join('.');
+    const imports = Object.entries(this.file.pulumi?.imports ?? {});
+    const ns = imports.find(([, p]) => p === 'pulumi_aws')?.[0];
+    const mod = imports.find(([, p]) => p === `pulumi_aws.${module}`)?.[0];
+    const ref = ns ? `${ns}.${module ? `${module}.` : ''}${cls.class}` : mod ? `${mod}.${cls.class}` : undefined;
+    if (!ref) return undefined;
+    let stmt: Node = call;
+    while (stmt.parent && stmt.parent.type !== 'module' && stmt.parent.type !== 'block') stmt = stmt.parent;
+    const indent = indentAt(this.file.text, stmt.startIndex);
+    const lines = [`${indent}    ${this.str(name)},`];
+    for (const [k, v] of Object.entries(args)) {
+      const text = this.value(v);
+      if (text === undefined) return undefined;
+      const pulumi = pulumiKey(cls.token, k);
+      lines.push(`${indent}    ${pulumi === snakeToCamel(k) ? k : camelToSnake(pulumi)}=${text},`);
+    }
+    const nl = this.nl;
+    return [this.edit(stmt.endIndex, stmt.endIndex, `${nl}${nl}${indent}${ref}(${nl}${lines.join(nl)}${nl}${indent})`)];
   }
 
   private edit(start: number, end: number, newText: string): TextEdit {

@@ -1,6 +1,6 @@
 import { cachedSyntaxTree, type SyntaxNode as Node } from '../syntax-tree';
 import { eol, indentAt, LineIndex } from '../../model/text';
-import type { FileModel, FixIntent, FixValue, ObjectValue, Property, TextEdit, Value } from '../../model/types';
+import type { FileModel, FixIntent, FixValue, ObjectValue, Property, Resource, TextEdit, Value } from '../../model/types';
 
 /** Escapes text for the inside of an HCL quoted string (template sequences included). */
 function escapeInner(s: string): string {
@@ -63,7 +63,36 @@ class Renderer {
         const at = intent.resource.typeLoc;
         return at && [this.edit(at.start, at.end, intent.name)];
       }
+      case 'addResource':
+        return this.addResource(intent.after, intent.type, intent.name, intent.args);
+      case 'addEmptyBlock':
+        return this.isBlockBody(intent.target)
+          ? this.addEmptyBlock(intent.target, intent.key)
+          : this.setProperty(intent.target, intent.key, '{}');
     }
+  }
+
+  /** `key {}` as the last line of a multi-line block body. */
+  private addEmptyBlock(body: ObjectValue, key: string): TextEdit[] | undefined {
+    const close = body.loc.end - 1;
+    if (this.text[close] !== '}' || body.props.some((p) => p.key === key)) return undefined;
+    const closeLine = this.index.position(close).line;
+    const lineStart = this.index.lineStart(closeLine);
+    if (this.text.slice(lineStart, close).trim() !== '' || this.index.position(body.loc.start).line === closeLine) return undefined;
+    const outer = indentAt(this.text, close);
+    const first = body.props[0];
+    const inner = first ? indentAt(this.text, first.loc.start) : outer + this.indentUnit(body, outer);
+    return [this.edit(lineStart, lineStart, `${inner}${this.keyText(key)} {}${this.nl}`)];
+  }
+
+  /** A new resource block after `after`, its `=` aligned as terraform fmt does. */
+  private addResource(after: Resource, type: string, name: string, args: Record<string, FixValue>): TextEdit[] | undefined {
+    const entries = Object.entries(args).map(([k, v]) => [this.keyText(k), renderValue(v)] as const);
+    if (entries.some(([, v]) => v === undefined)) return undefined;
+    const width = Math.max(0, ...entries.map(([k]) => k.length));
+    const body = entries.map(([k, v]) => `  ${k.padEnd(width)} = ${v}`).join(this.nl);
+    const block = `resource "${escapeInner(type)}" "${escapeInner(name)}" {${this.nl}${body}${this.nl}}`;
+    return [this.edit(after.loc.end, after.loc.end, `${this.nl}${this.nl}${block}`)];
   }
 
   private edit(start: number, end: number, newText: string): TextEdit {

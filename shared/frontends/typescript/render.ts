@@ -1,7 +1,7 @@
 import ts from 'typescript';
-import { canonicalKey, pulumiKey } from '../../knowledge/typemap';
+import { canonicalKey, pulumiClassFor, pulumiKey } from '../../knowledge/typemap';
 import { eol, indentAt, LineIndex } from '../../model/text';
-import type { FileModel, FixIntent, FixValue, Loc, ObjectValue, Property, StringBuild, TextEdit, Value } from '../../model/types';
+import type { FileModel, FixIntent, FixValue, Loc, ObjectValue, Property, Resource, StringBuild, TextEdit, Value } from '../../model/types';
 import { scriptKind, skipTransparent } from './parse';
 
 const PULUMI = '@pulumi/pulumi';
@@ -75,7 +75,37 @@ class Renderer {
         this.edit(at.start, at.end, intent.name);
         return true;
       }
+      case 'addResource':
+        return this.addResource(intent.after, intent.type, intent.name, intent.args);
+      case 'addEmptyBlock':
+        return this.setProperty(intent.target, intent.key, { kind: 'expr', typescript: '{}' });
     }
+  }
+
+  /** `new aws.s3.X('name', {...});` as a statement after the one that creates `after`. */
+  private addResource(after: Resource, type: string, name: string, args: Record<string, FixValue>): boolean {
+    const cls = pulumiClassFor(type);
+    const node = this.find(after.loc, ts.isNewExpression);
+    if (!cls || !node) return false;
+    // Written through the file's own import of @pulumi/aws (`aws.s3.X`) or of the module (`s3.X`).
+    const imports = Object.entries(this.file.pulumi?.imports ?? {});
+    const ns = imports.find(([, p]) => p === '@pulumi/aws')?.[0];
+    const mod = imports.find(([, p]) => p === `@pulumi/aws/${cls.module.split('.').join('/')}`)?.[0];
+    const ref = ns ? `${ns}.${cls.module ? `${cls.module}.` : ''}${cls.class}` : mod ? `${mod}.${cls.class}` : undefined;
+    if (!ref) return false;
+    let stmt: ts.Node = node;
+    while (stmt.parent && !ts.isSourceFile(stmt.parent) && !ts.isBlock(stmt.parent)) stmt = stmt.parent;
+    const indent = indentAt(this.text, stmt.getStart(this.sf));
+    const entries: string[] = [];
+    for (const [k, v] of Object.entries(args)) {
+      const text = this.value(v);
+      if (text === undefined) return false;
+      entries.push(`${indent}${this.indentUnit()}${pulumiKey(cls.token, k)}: ${text},`);
+    }
+    const semi = stmt.getText(this.sf).endsWith(';') ? ';' : '';
+    const nl = this.nl;
+    this.insert(stmt.getEnd(), `${nl}${nl}${indent}new ${ref}(${this.string(name)}, {${nl}${entries.join(nl)}${nl}${indent}})${semi}`);
+    return true;
   }
 
   finish(): TextEdit[] {

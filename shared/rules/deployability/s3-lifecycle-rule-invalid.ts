@@ -35,6 +35,13 @@ function checkRule(r: Resource, rule: ObjectValue, label: string, separate: bool
       resource: r,
       loc: rule.loc,
       message: `${name} has neither filter nor prefix: the provider rejects the rule (or warns and applies it to every object, depending on its version); add an empty filter to apply it to the whole bucket`,
+      fixes: [
+        {
+          title: 'Add an empty filter (the rule applies to the whole bucket)',
+          intents: [{ kind: 'addEmptyBlock', target: rule, key: 'filter' }],
+          safe: true,
+        },
+      ],
     });
   }
   const ts = transitions(rule, ctx);

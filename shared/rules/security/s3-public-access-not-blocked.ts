@@ -1,8 +1,8 @@
 import { evalBool, evalString, evaluate, getProperty } from '../../model/evaluate';
 import type { Known } from '../../model/program';
 import type { Resource, Value } from '../../model/types';
-import { ALL_LANGUAGES, defineRule, type RuleContext } from '../../engine/rule';
-import { describe, keyName } from '../util';
+import { ALL_LANGUAGES, defineRule, type Fix, type RuleContext } from '../../engine/rule';
+import { describe, exprIn, keyName } from '../util';
 
 const SETTINGS = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'];
 const PUBLIC_ACLS = new Set(['public-read', 'public-read-write', 'authenticated-read']);
@@ -84,6 +84,40 @@ function publicGrant(bucket: Resource, ctx: RuleContext): string | undefined {
   return undefined;
 }
 
+/** A public access block for the bucket with the four settings on; none when the fix could not name the bucket. */
+function addBlockFix(bucket: Resource): Fix[] {
+  // A bucket per count/for_each item needs a block per item; a Pulumi bucket bound to no variable cannot be referred to.
+  if (bucket.multiplicity !== 'one') return [];
+  const id =
+    bucket.language === 'terraform'
+      ? exprIn(bucket, `${bucket.type}.${bucket.logicalName}.id`)
+      : bucket.symbol
+        ? exprIn(bucket, `${bucket.symbol}.id`)
+        : undefined;
+  if (!id) return [];
+  const name =
+    bucket.language === 'terraform'
+      ? bucket.logicalName
+      : `${bucket.name.kind === 'string' ? bucket.logicalName : bucket.symbol}-public-access`;
+  const on = { kind: 'literal' as const, value: true };
+  return [
+    {
+      title: 'Add a public access block for the bucket (all four settings on)',
+      intents: [
+        {
+          kind: 'addResource',
+          after: bucket,
+          type: 'aws_s3_bucket_public_access_block',
+          name,
+          args: { bucket: id, ...Object.fromEntries(SETTINGS.map((k) => [k, on])) },
+        },
+      ],
+      // A bucket that serves public content on purpose stops working.
+      safe: false,
+    },
+  ];
+}
+
 export default defineRule({
   meta: {
     id: 's3-public-access-not-blocked',
@@ -116,6 +150,7 @@ export default defineRule({
         loc: r.headLoc,
         message: `S3 bucket ${describe(r)} has no public access block${why}`,
         evaluation: 'no aws_s3_bucket_public_access_block in the program refers to this bucket',
+        fixes: addBlockFix(r),
       });
       return;
     }
