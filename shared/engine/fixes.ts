@@ -33,6 +33,8 @@ function intentFile(intent: Fix['intents'][number]): string | undefined {
       return intent.resource.loc.file;
     case 'addResource':
       return intent.after.loc.file;
+    case 'setOption':
+      return intent.resource.loc.file;
   }
 }
 

@@ -133,6 +133,11 @@ export interface Property {
 }
 
 export interface ResourceOptions {
+  /**
+   * Pulumi: how the call passes its options. 'literal': an object literal / `ResourceOptions(...)` seen whole;
+   * 'opaque': something the engine cannot see into (a variable, a spread, `merge`, `**kwargs`); absent: no options.
+   */
+  written?: 'literal' | 'opaque';
   dependsOn?: Value;
   parent?: Value;
   provider?: Value;
@@ -300,6 +305,8 @@ export type FixIntent =
   | { kind: 'setProperty'; target: ObjectValue; key: string; value: FixValue }
   | { kind: 'removeProperty'; property: Property }
   | { kind: 'replaceValue'; value: Value; with: FixValue }
+  /** Set a Pulumi resource option (`parent: this`), adding the options argument when the call has none. */
+  | { kind: 'setOption'; resource: Resource; key: string; value: FixValue }
   /** Add an empty nested block (Terraform `filter {}`) or empty object (Pulumi `filter: {}`) to an object. */
   | { kind: 'addEmptyBlock'; target: ObjectValue; key: string }
   /** Rename a property key (canonical new key). */

@@ -50,7 +50,7 @@ const SCOPE_TRANSPARENT = new Set([
   'expression_statement',
   'decorated_definition',
 ]);
-const OPTION_KEYS: Record<string, keyof ResourceOptions> = {
+const OPTION_KEYS: Record<string, Exclude<keyof ResourceOptions, 'written'>> = {
   depends_on: 'dependsOn',
   parent: 'parent',
   provider: 'provider',
@@ -599,7 +599,7 @@ class Lowerer {
       name,
       logicalName,
       props,
-      options: optsNode ? this.options(optsNode, 0) : {},
+      options: optsNode ? this.options(optsNode, 0) : site.partial ? { written: 'opaque' } : {},
       multiplicity: 'one',
       language: 'python',
       loc: this.span(site.start, site.end),
@@ -628,20 +628,22 @@ class Lowerer {
   }
 
   private options(n: Node, depth: number): ResourceOptions {
-    if (depth > 10) return {};
+    const opaque: ResourceOptions = { written: 'opaque' };
+    if (depth > 10) return opaque;
     if (n.type === 'identifier') {
       const b = this.binding(n);
-      return b?.kind === 'assign' && b.values.length === 1 ? this.options(b.values[0]!, depth + 1) : {};
+      return b?.kind === 'assign' && b.values.length === 1 ? this.options(b.values[0]!, depth + 1) : opaque;
     }
-    if (n.type !== 'call') return {};
+    if (n.type !== 'call') return opaque;
     const path = this.dotted(n.childForFieldName('function'));
-    const { positional, keywords } = splitArgs(n.childForFieldName('arguments'));
+    const args = n.childForFieldName('arguments');
+    const { positional, keywords } = splitArgs(args);
     if (path === 'pulumi.ResourceOptions.merge') {
       // ResourceOptions.merge(a, b): b's fields win
-      return Object.assign({}, ...positional.map((p) => this.options(p, depth + 1))) as ResourceOptions;
+      return { ...(Object.assign({}, ...positional.map((p) => this.options(p, depth + 1))) as ResourceOptions), written: 'opaque' };
     }
-    if (path !== 'pulumi.ResourceOptions') return {};
-    const out: ResourceOptions = {};
+    if (path !== 'pulumi.ResourceOptions') return opaque;
+    const out: ResourceOptions = { written: hasSplat(args) ? 'opaque' : 'literal' };
     for (const [key, kw] of keywords) {
       const field = OPTION_KEYS[key];
       if (field) out[field] = this.expr(kw.value, { depth: 0, args: false });

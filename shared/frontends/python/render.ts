@@ -52,7 +52,28 @@ class Renderer {
         return this.addResource(intent.after, intent.type, intent.name, intent.args);
       case 'addEmptyBlock':
         return this.setProperty(intent.target, intent.key, { kind: 'expr', python: '{}' });
+      case 'setOption':
+        return this.setOption(intent.resource, intent.key, intent.value);
     }
+  }
+
+  /** `key=value` in the call's `opts=pulumi.ResourceOptions(...)`, or a new `opts=` keyword argument. */
+  private setOption(r: Resource, key: string, v: FixValue): TextEdit[] | undefined {
+    const call = this.nodeAt(r.loc, ['call']);
+    const argList = call?.childForFieldName('arguments');
+    const text = this.value(v);
+    if (!argList || text === undefined) return undefined;
+    const snake = camelToSnake(key);
+    const opts = argList.namedChildren.find((c) => c.type === 'keyword_argument' && c.childForFieldName('name')?.text === 'opts');
+    if (!opts) {
+      const pulumi = Object.entries(this.file.pulumi?.imports ?? {}).find(([, p]) => p === 'pulumi')?.[0];
+      return pulumi ? [this.insertEntry(argList, `opts=${pulumi}.ResourceOptions(${snake}=${text})`)] : undefined;
+    }
+    const value = opts.childForFieldName('value');
+    const inner = value?.type === 'call' ? value.childForFieldName('arguments') : null;
+    const fn = value?.childForFieldName('function')?.text ?? '';
+    if (!inner || !(fn === 'ResourceOptions' || fn.endsWith('.ResourceOptions'))) return undefined;
+    return [this.insertEntry(inner, `${snake}=${text}`)];
   }
 
   /** `aws.s3.X("name", key=value, ...)` as a statement after the one that creates `after`. */

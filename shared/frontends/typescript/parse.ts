@@ -547,6 +547,7 @@ class Lowerer {
     if (!arg) return out;
     let d: Value | undefined = this.lower(arg, { raw: true });
     for (let i = 0; d && d.kind === 'ref' && i < MAX_DEPTH; i++) d = d.resolved;
+    out.written = d?.kind === 'object' && !d.partial ? 'literal' : 'opaque';
     if (d?.kind !== 'object') return out;
     for (const p of d.props) {
       const k = OPTION_KEYS.find((o) => o === p.keyAsWritten);

@@ -79,7 +79,43 @@ class Renderer {
         return this.addResource(intent.after, intent.type, intent.name, intent.args);
       case 'addEmptyBlock':
         return this.setProperty(intent.target, intent.key, { kind: 'expr', typescript: '{}' });
+      case 'setOption':
+        return this.setOption(intent.resource, intent.key, intent.value);
     }
+  }
+
+  /** `key: value` in the call's options object literal, or a new `{ key: value }` options argument. */
+  private setOption(r: Resource, key: string, fv: FixValue): boolean {
+    const node = this.find(r.loc, ts.isNewExpression);
+    const text = this.value(fv);
+    const args = node?.arguments;
+    if (!args || text === undefined || args.length < 1) return false;
+    const entry = `${key}: ${text}`;
+    if (args.length < 3) {
+      this.insert(args[args.length - 1]!.getEnd(), `${args.length === 1 ? ', {}' : ''}, { ${entry} }`);
+      return true;
+    }
+    const opts = skipTransparent(args[2]!);
+    if (
+      !ts.isObjectLiteralExpression(opts) ||
+      opts.properties.some((p) => !ts.isPropertyAssignment(p) && !ts.isShorthandPropertyAssignment(p))
+    )
+      return false;
+    if (opts.properties.some((p) => p.name && ts.isIdentifier(p.name) && p.name.text === key)) return false;
+    const last = opts.properties[opts.properties.length - 1];
+    if (!last) {
+      this.edit(opts.getStart(this.sf), opts.getEnd(), `{ ${entry} }`);
+      return true;
+    }
+    const multiline = this.lines.position(opts.getStart(this.sf)).line !== this.lines.position(opts.getEnd()).line;
+    const comma = opts.properties.hasTrailingComma;
+    if (multiline)
+      this.insert(
+        last.getEnd() + (comma ? 1 : 0),
+        `${comma ? '' : ','}${this.nl}${indentAt(this.text, last.getStart(this.sf))}${entry}${comma ? ',' : ''}`,
+      );
+    else this.insert(last.getEnd(), `, ${entry}`);
+    return true;
   }
 
   /** `new aws.s3.X('name', {...});` as a statement after the one that creates `after`. */
