@@ -51,7 +51,7 @@ function serialize(m: FileModel): unknown {
       ...(r.inComponent ? { inComponent: r.inComponent } : {}),
       ...(r.inCallback ? { inCallback: r.inCallback } : {}),
       head: `${at(r.headLoc)}-${r.headLoc.range.end.line + 1}:${r.headLoc.range.end.character + 1}`,
-      options: Object.fromEntries(Object.entries(r.options).map(([k, v]) => [k, show(v)])),
+      options: Object.fromEntries(Object.entries(r.options).map(([k, v]) => [k, typeof v === 'string' ? v : show(v)])),
       props: Object.fromEntries(
         r.props.props.map((p) => [p.key === p.keyAsWritten ? p.key : `${p.key} (${p.keyAsWritten})`, show(p.value)]),
       ),
