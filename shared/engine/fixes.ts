@@ -34,6 +34,7 @@ function intentFile(intent: Fix['intents'][number]): string | undefined {
     case 'addResource':
       return intent.after.loc.file;
     case 'setOption':
+    case 'addListItem':
       return intent.resource.loc.file;
   }
 }

@@ -307,6 +307,11 @@ export type FixIntent =
   | { kind: 'replaceValue'; value: Value; with: FixValue }
   /** Set a Pulumi resource option (`parent: this`), adding the options argument when the call has none. */
   | { kind: 'setOption'; resource: Resource; key: string; value: FixValue }
+  /**
+   * Append to a list argument of a resource: a value (`"FARGATE"` into `capacity_providers`) or, with `fields`, an
+   * object (Terraform: one more repeated block).
+   */
+  | { kind: 'addListItem'; resource: Resource; property: Property; value?: FixValue; fields?: Record<string, FixValue> }
   /** Add an empty nested block (Terraform `filter {}`) or empty object (Pulumi `filter: {}`) to an object. */
   | { kind: 'addEmptyBlock'; target: ObjectValue; key: string }
   /** Rename a property key (canonical new key). */

@@ -54,6 +54,16 @@ class Renderer {
         return this.setProperty(intent.target, intent.key, { kind: 'expr', python: '{}' });
       case 'setOption':
         return this.setOption(intent.resource, intent.key, intent.value);
+      case 'addListItem': {
+        const list = this.nodeAt(intent.property.value.loc, ['list']);
+        const { resource: r, property: p, fields } = intent;
+        let text: string | undefined;
+        if (fields) {
+          const parts = Object.entries(fields).map(([k, v]) => [this.spelling(r, [p.key], k), this.value(v)] as const);
+          text = parts.some(([, v]) => v === undefined) ? undefined : `{${parts.map(([k, v]) => `${this.str(k)}: ${v}`).join(', ')}}`;
+        } else text = intent.value && this.value(intent.value);
+        return list && text !== undefined ? [this.insertEntry(list, text)] : undefined;
+      }
     }
   }
 

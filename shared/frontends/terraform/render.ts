@@ -65,11 +65,35 @@ class Renderer {
       }
       case 'addResource':
         return this.addResource(intent.after, intent.type, intent.name, intent.args);
+      case 'addListItem':
+        return this.addListItem(intent.property, intent.value, intent.fields);
       case 'addEmptyBlock':
         return this.isBlockBody(intent.target)
           ? this.addEmptyBlock(intent.target, intent.key)
           : this.setProperty(intent.target, intent.key, '{}');
     }
+  }
+
+  /** One more repeated block after the last one, or one more element at the end of a list expression. */
+  private addListItem(prop: Property, value: FixValue | undefined, fields: Record<string, FixValue> | undefined): TextEdit[] | undefined {
+    const list = prop.value;
+    if (fields) {
+      const items = list.kind === 'list' ? list.items : [list];
+      const last = items[items.length - 1];
+      if (!prop.block || !last || this.text[last.loc.end - 1] !== '}') return undefined;
+      const indent = indentAt(this.text, prop.loc.start);
+      const entries = Object.entries(fields).map(([k, v]) => [this.keyText(k), renderValue(v)] as const);
+      if (entries.some(([, v]) => v === undefined)) return undefined;
+      const width = Math.max(0, ...entries.map(([k]) => k.length));
+      const unit = this.indentUnit(list.kind === 'object' ? list : (last as ObjectValue), indent);
+      const body = entries.map(([k, v]) => `${indent}${unit}${k.padEnd(width)} = ${v}`).join(this.nl);
+      const block = `${indent}${this.keyText(prop.key)} {${this.nl}${body}${this.nl}${indent}}`;
+      return [this.edit(last.loc.end, last.loc.end, `${this.nl}${this.nl}${block}`)];
+    }
+    const text = value && renderValue(value);
+    if (text === undefined || list.kind !== 'list' || this.text[list.loc.end - 1] !== ']') return undefined;
+    const last = list.items[list.items.length - 1];
+    return last ? [this.edit(last.loc.end, last.loc.end, `, ${text}`)] : [this.edit(list.loc.start + 1, list.loc.start + 1, text)];
   }
 
   /** `key {}` as the last line of a multi-line block body. */

@@ -81,6 +81,8 @@ class Renderer {
         return this.setProperty(intent.target, intent.key, { kind: 'expr', typescript: '{}' });
       case 'setOption':
         return this.setOption(intent.resource, intent.key, intent.value);
+      case 'addListItem':
+        return this.addListItem(intent.resource, intent.property, intent.value, intent.fields);
     }
   }
 
@@ -102,20 +104,41 @@ class Renderer {
     )
       return false;
     if (opts.properties.some((p) => p.name && ts.isIdentifier(p.name) && p.name.text === key)) return false;
-    const last = opts.properties[opts.properties.length - 1];
-    if (!last) {
-      this.edit(opts.getStart(this.sf), opts.getEnd(), `{ ${entry} }`);
-      return true;
-    }
-    const multiline = this.lines.position(opts.getStart(this.sf)).line !== this.lines.position(opts.getEnd()).line;
-    const comma = opts.properties.hasTrailingComma;
-    if (multiline)
-      this.insert(
-        last.getEnd() + (comma ? 1 : 0),
-        `${comma ? '' : ','}${this.nl}${indentAt(this.text, last.getStart(this.sf))}${entry}${comma ? ',' : ''}`,
-      );
-    else this.insert(last.getEnd(), `, ${entry}`);
+    this.append(opts, opts.properties, entry, '{ ', ' }');
     return true;
+  }
+
+  /** `{ capacityProvider: 'FARGATE', base: 1 }` (or a value) at the end of an array argument. */
+  private addListItem(r: Resource, prop: Property, value: FixValue | undefined, fields: Record<string, FixValue> | undefined): boolean {
+    const arr = this.find(prop.value.loc, ts.isArrayLiteralExpression);
+    if (!arr) return false;
+    let text: string | undefined;
+    if (fields) {
+      const parts: string[] = [];
+      for (const [k, v] of Object.entries(fields)) {
+        const t = this.value(v);
+        if (t === undefined) return false;
+        parts.push(`${pulumiKey(r.token ?? r.type, k, [prop.key])}: ${t}`);
+      }
+      text = `{ ${parts.join(', ')} }`;
+    } else text = value && this.value(value);
+    if (text === undefined) return false;
+    this.append(arr, arr.elements, text, '[', ']');
+    return true;
+  }
+
+  /** Appends an element to an object or array literal in its layout (one line, or one element per line). */
+  private append(container: ts.Node, elements: ts.NodeArray<ts.Node>, text: string, open: string, close: string): void {
+    const last = elements[elements.length - 1];
+    if (!last) {
+      this.edit(container.getStart(this.sf), container.getEnd(), `${open}${text}${close}`);
+      return;
+    }
+    const multiline = this.lines.position(container.getStart(this.sf)).line !== this.lines.position(container.getEnd()).line;
+    const comma = elements.hasTrailingComma;
+    const indent = indentAt(this.text, last.getStart(this.sf));
+    if (multiline) this.insert(last.getEnd() + (comma ? 1 : 0), `${comma ? '' : ','}${this.nl}${indent}${text}${comma ? ',' : ''}`);
+    else this.insert(last.getEnd(), `, ${text}`);
   }
 
   /** `new aws.s3.X('name', {...});` as a statement after the one that creates `after`. */
