@@ -29,6 +29,8 @@ function intentFile(intent: Fix['intents'][number]): string | undefined {
       return intent.value.loc.file;
     case 'wrapOutputString':
       return intent.build.loc.file;
+    case 'registerOutputs':
+      return intent.component.file;
     case 'renameType':
       return intent.resource.loc.file;
     case 'addResource':

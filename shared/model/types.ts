@@ -312,6 +312,8 @@ export type FixIntent =
    * object (Terraform: one more repeated block).
    */
   | { kind: 'addListItem'; resource: Resource; property: Property; value?: FixValue; fields?: Record<string, FixValue> }
+  /** End the constructor of the component class whose name is at `component` with a call registering its outputs. */
+  | { kind: 'registerOutputs'; component: Loc }
   /** Add an empty nested block (Terraform `filter {}`) or empty object (Pulumi `filter: {}`) to an object. */
   | { kind: 'addEmptyBlock'; target: ObjectValue; key: string }
   /** Rename a property key (canonical new key). */

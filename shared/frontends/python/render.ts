@@ -54,6 +54,18 @@ class Renderer {
         return this.setProperty(intent.target, intent.key, { kind: 'expr', python: '{}' });
       case 'setOption':
         return this.setOption(intent.resource, intent.key, intent.value);
+      case 'registerOutputs': {
+        // The class name's node, its class, the __init__ method, its last statement.
+        const cls = this.nodeAt(intent.component, ['identifier'])?.parent;
+        const body = cls?.type === 'class_definition' ? cls.childForFieldName('body') : null;
+        const init = body?.namedChildren.find((m) => m.type === 'function_definition' && m.childForFieldName('name')?.text === '__init__');
+        const last = init
+          ?.childForFieldName('body')
+          ?.namedChildren.filter((c) => c.type !== 'comment')
+          .pop();
+        if (!last) return undefined;
+        return [this.edit(last.endIndex, last.endIndex, `${this.nl}${indentAt(this.file.text, last.startIndex)}self.register_outputs({})`)];
+      }
       case 'addListItem': {
         const list = this.nodeAt(intent.property.value.loc, ['list']);
         const { resource: r, property: p, fields } = intent;

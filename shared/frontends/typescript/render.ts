@@ -83,6 +83,8 @@ class Renderer {
         return this.setOption(intent.resource, intent.key, intent.value);
       case 'addListItem':
         return this.addListItem(intent.resource, intent.property, intent.value, intent.fields);
+      case 'registerOutputs':
+        return this.registerOutputs(intent.component);
     }
   }
 
@@ -124,6 +126,19 @@ class Renderer {
     } else text = value && this.value(value);
     if (text === undefined) return false;
     this.append(arr, arr.elements, text, '[', ']');
+    return true;
+  }
+
+  /** `this.registerOutputs({});` as the last statement of the constructor of the class named at `at`. */
+  private registerOutputs(at: Loc): boolean {
+    const name = this.find(at, ts.isIdentifier);
+    const cls = name?.parent;
+    if (!cls || !ts.isClassLike(cls)) return false;
+    const body = cls.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m))?.body;
+    const last = body?.statements[body.statements.length - 1];
+    if (!body || !last) return false;
+    const semi = last.getText(this.sf).endsWith(';') ? ';' : '';
+    this.insert(last.getEnd(), `${this.nl}${indentAt(this.text, last.getStart(this.sf))}this.registerOutputs({})${semi}`);
     return true;
   }
 

@@ -23,6 +23,13 @@ export default defineRule({
         ctx.report({
           loc: c.loc,
           message: `Component resource ${c.name} never calls ${call}: it stays in the "creating" state and its outputs are not recorded`,
+          fixes: [
+            {
+              title: `End the constructor with ${call.replace('...', '{}')}`,
+              intents: [{ kind: 'registerOutputs', component: c.loc }],
+              safe: true,
+            },
+          ],
         });
       }
     }
