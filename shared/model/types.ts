@@ -324,7 +324,7 @@ export type FixIntent =
    * Add a resource of Terraform type `type` after `after` (in its file), with flat arguments (canonical keys): the
    * frontend writes the Pulumi class and key spellings.
    */
-  | { kind: 'addResource'; after: Resource; type: string; name: string; args: Record<string, FixValue> }
+  | { kind: 'addResource'; after: Resource; type: string; name: string; args: Record<string, FixValue>; data?: boolean }
   /** Rename a resource's type: the new Terraform type, or for Pulumi the new class name in the same module. */
   | { kind: 'renameType'; resource: Resource; name: string }
   /** Append a part (a suffix expression) to a string value. */

@@ -20,7 +20,8 @@ function run(stacks: Record<string, string>): string {
 describe('az-hardcoded with Pulumi stack regions', () => {
   it('is high when a stack deploys to another region', () => {
     expect(run({ dev: 'config:\n  aws:region: us-east-1\n', prod: 'config:\n  aws:region: eu-west-1\n' })).toBe(
-      '2:66-2:78 high az-hardcoded: aws.ebs.Volume "scratch" sets availabilityZone to the zone "us-east-1a", but stack prod (Pulumi.prod.yaml) deploys to eu-west-1: the zone does not exist there and the deploy fails',
+      '2:66-2:78 high az-hardcoded: aws.ebs.Volume "scratch" sets availabilityZone to the zone "us-east-1a", but stack prod (Pulumi.prod.yaml) deploys to eu-west-1: the zone does not exist there and the deploy fails\n' +
+        "    fixes: Use zone 1 of the region's available zones",
     );
   });
   it("is medium when every stack deploys to the zone's region", () => {

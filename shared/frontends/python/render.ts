@@ -49,7 +49,7 @@ class Renderer {
         return at && [this.edit(at.start, at.end, intent.name)];
       }
       case 'addResource':
-        return this.addResource(intent.after, intent.type, intent.name, intent.args);
+        return intent.data ? undefined : this.addResource(intent.after, intent.type, intent.name, intent.args);
       case 'addEmptyBlock':
         return this.setProperty(intent.target, intent.key, { kind: 'expr', python: '{}' });
       case 'setOption':

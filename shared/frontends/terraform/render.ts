@@ -64,7 +64,7 @@ class Renderer {
         return at && [this.edit(at.start, at.end, intent.name)];
       }
       case 'addResource':
-        return this.addResource(intent.after, intent.type, intent.name, intent.args);
+        return this.addResource(intent.after, intent.type, intent.name, intent.args, intent.data);
       case 'addListItem':
         return this.addListItem(intent.property, intent.value, intent.fields);
       case 'addEmptyBlock':
@@ -110,12 +110,12 @@ class Renderer {
   }
 
   /** A new resource block after `after`, its `=` aligned as terraform fmt does. */
-  private addResource(after: Resource, type: string, name: string, args: Record<string, FixValue>): TextEdit[] | undefined {
+  private addResource(after: Resource, type: string, name: string, args: Record<string, FixValue>, data = false): TextEdit[] | undefined {
     const entries = Object.entries(args).map(([k, v]) => [this.keyText(k), renderValue(v)] as const);
     if (entries.some(([, v]) => v === undefined)) return undefined;
     const width = Math.max(0, ...entries.map(([k]) => k.length));
     const body = entries.map(([k, v]) => `  ${k.padEnd(width)} = ${v}`).join(this.nl);
-    const block = `resource "${escapeInner(type)}" "${escapeInner(name)}" {${this.nl}${body}${this.nl}}`;
+    const block = `${data ? 'data' : 'resource'} "${escapeInner(type)}" "${escapeInner(name)}" {${this.nl}${body}${this.nl}}`;
     return [this.edit(after.loc.end, after.loc.end, `${this.nl}${this.nl}${block}`)];
   }
 

@@ -76,7 +76,7 @@ class Renderer {
         return true;
       }
       case 'addResource':
-        return this.addResource(intent.after, intent.type, intent.name, intent.args);
+        return !intent.data && this.addResource(intent.after, intent.type, intent.name, intent.args);
       case 'addEmptyBlock':
         return this.setProperty(intent.target, intent.key, { kind: 'expr', typescript: '{}' });
       case 'setOption':

@@ -1,7 +1,7 @@
 import { evaluate } from '../../model/evaluate';
 import type { Program } from '../../model/program';
-import type { Loc, Resource, Value } from '../../model/types';
-import { ALL_LANGUAGES, defineRule, type RuleContext } from '../../engine/rule';
+import type { FixIntent, Loc, Resource, Value } from '../../model/types';
+import { ALL_LANGUAGES, defineRule, type Fix, type RuleContext } from '../../engine/rule';
 import { describe } from '../util';
 
 /** Arguments that take zone names (canonical keys, at any depth: `placement.availability_zone`). */
@@ -49,6 +49,7 @@ interface Zone {
   zones: string[];
   loc: Loc;
   key: string;
+  value: Value;
 }
 
 /** The literal zone names a property's value evaluates to (list items one by one, so an unknown item hides only itself). */
@@ -62,7 +63,7 @@ function zonesIn(v: Value, key: string, program: Program, out: Zone[]): void {
       if (typeof z === 'string' && regionOfZone(z) && !found.includes(z)) found.push(z);
   };
   add(v);
-  if (found.length > 0) out.push({ zones: found, loc: v.loc, key });
+  if (found.length > 0) out.push({ zones: found, loc: v.loc, key, value: v });
 }
 
 /** A zone picked by position from the zones data source: `data.aws_availability_zones.available.names[2]`. */
@@ -94,6 +95,44 @@ function collect(v: Value, program: Program, out: Zone[], indexes: ZoneIndex[], 
   } else if (v.kind === 'list') {
     for (const item of v.items) collect(item, program, out, indexes, depth + 1);
   }
+}
+
+/**
+ * One literal zone replaced by the same position in the region's available zones (`a` -> `names[0]`): the
+ * `aws_availability_zones` data source (added when the module has none) or `getAvailabilityZonesOutput()`.
+ */
+function zonesSourceFix(r: Resource, z: Zone, ctx: RuleContext): Fix[] {
+  if (z.value.kind !== 'string' || z.zones.length !== 1) return [];
+  const index = z.zones[0]!.charCodeAt(z.zones[0]!.length - 1) - 'a'.charCodeAt(0);
+  if (index < 0 || index > 5) return [];
+  const title = `Use zone ${index + 1} of the region's available zones`;
+  if (r.language === 'terraform') {
+    const existing = ctx.resourcesOf('aws_availability_zones').find((d) => d.kind === 'data' && d.multiplicity === 'one');
+    const name = existing?.logicalName ?? 'available';
+    const intents: FixIntent[] = [
+      { kind: 'replaceValue', value: z.value, with: { kind: 'expr', terraform: `data.aws_availability_zones.${name}.names[${index}]` } },
+    ];
+    if (!existing)
+      intents.push({
+        kind: 'addResource',
+        after: r,
+        type: 'aws_availability_zones',
+        name,
+        data: true,
+        args: { state: { kind: 'literal', value: 'available' } },
+      });
+    return [{ title, intents, safe: false }];
+  }
+  // The invoke is written through the file's own import of the package.
+  const file = ctx.program.files.find((f) => f.path === r.loc.file);
+  const pkg = r.language === 'python' ? 'pulumi_aws' : '@pulumi/aws';
+  const alias = Object.entries(file?.pulumi?.imports ?? {}).find(([, p]) => p === pkg)?.[0];
+  if (!alias) return [];
+  const expr =
+    r.language === 'python'
+      ? { python: `${alias}.get_availability_zones_output(state="available").names[${index}]` }
+      : { typescript: `${alias}.getAvailabilityZonesOutput({ state: 'available' }).names[${index}]` };
+  return [{ title, intents: [{ kind: 'replaceValue', value: z.value, with: { kind: 'expr', ...expr } }], safe: false }];
 }
 
 export default defineRule({
@@ -137,6 +176,7 @@ export default defineRule({
           loc: z.loc,
           severity: 'high',
           message: `${describe(r)} sets ${z.key} to ${zs.length > 1 ? 'the zones' : 'the zone'} ${list(zs)}, but ${where}: ${zs.length > 1 ? 'those zones do' : 'the zone does'} not exist there and the deploy fails`,
+          fixes: zonesSourceFix(r, z, ctx),
         });
         continue;
       }
@@ -145,6 +185,7 @@ export default defineRule({
         resource: r,
         loc: z.loc,
         message: `${describe(r)} sets ${z.key} to the literal ${z.zones.length > 1 ? 'zones' : 'zone'} ${list(z.zones)}: the program can only deploy to ${zoneRegions.join(' and ')}, and only in accounts where ${z.zones.length > 1 ? 'those zones are' : 'that zone is'} available`,
+        fixes: zonesSourceFix(r, z, ctx),
       });
     }
   },
