@@ -19,7 +19,7 @@ export function renderFix(fix: Fix, fileOf: (path: string) => FileModel | undefi
 function intentFile(intent: Fix['intents'][number]): string | undefined {
   switch (intent.kind) {
     case 'setProperty':
-    case 'addEmptyBlock':
+    case 'addBlock':
       return intent.target.loc.file;
     case 'removeProperty':
     case 'renameKey':

@@ -314,8 +314,11 @@ export type FixIntent =
   | { kind: 'addListItem'; resource: Resource; property: Property; value?: FixValue; fields?: Record<string, FixValue> }
   /** End the constructor of the component class whose name is at `component` with a call registering its outputs. */
   | { kind: 'registerOutputs'; component: Loc }
-  /** Add an empty nested block (Terraform `filter {}`) or empty object (Pulumi `filter: {}`) to an object. */
-  | { kind: 'addEmptyBlock'; target: ObjectValue; key: string }
+  /**
+   * Add a nested block (Terraform `redirect { ... }`, `filter {}`) or object (Pulumi `redirect: { ... }`) with flat
+   * fields (canonical keys) to an object.
+   */
+  | { kind: 'addBlock'; target: ObjectValue; key: string; fields: Record<string, FixValue> }
   /** Rename a property key (canonical new key). */
   | { kind: 'renameKey'; property: Property; newKey: string }
   /** Turn a string built from Outputs into an Output (pulumi.interpolate / pulumi.Output.concat / Output.format). */

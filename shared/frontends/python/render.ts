@@ -50,8 +50,12 @@ class Renderer {
       }
       case 'addResource':
         return intent.data ? undefined : this.addResource(intent.after, intent.type, intent.name, intent.args);
-      case 'addEmptyBlock':
-        return this.setProperty(intent.target, intent.key, { kind: 'expr', python: '{}' });
+      case 'addBlock': {
+        const parts = Object.entries(intent.fields).map(([k, v]) => [k, this.value(v)] as const);
+        if (parts.some(([, v]) => v === undefined)) return undefined;
+        const dict = `{${parts.map(([k, v]) => `${this.str(k)}: ${v}`).join(', ')}}`;
+        return this.setProperty(intent.target, intent.key, { kind: 'expr', python: dict });
+      }
       case 'setOption':
         return this.setOption(intent.resource, intent.key, intent.value);
       case 'registerOutputs': {

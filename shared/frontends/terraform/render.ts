@@ -67,10 +67,8 @@ class Renderer {
         return this.addResource(intent.after, intent.type, intent.name, intent.args, intent.data);
       case 'addListItem':
         return this.addListItem(intent.property, intent.value, intent.fields);
-      case 'addEmptyBlock':
-        return this.isBlockBody(intent.target)
-          ? this.addEmptyBlock(intent.target, intent.key)
-          : this.setProperty(intent.target, intent.key, '{}');
+      case 'addBlock':
+        return this.addBlock(intent.target, intent.key, intent.fields);
     }
   }
 
@@ -96,8 +94,9 @@ class Renderer {
     return last ? [this.edit(last.loc.end, last.loc.end, `, ${text}`)] : [this.edit(list.loc.start + 1, list.loc.start + 1, text)];
   }
 
-  /** `key {}` as the last line of a multi-line block body. */
-  private addEmptyBlock(body: ObjectValue, key: string): TextEdit[] | undefined {
+  /** `key { ... }` (or `key {}`) as the last lines of a multi-line block body. */
+  private addBlock(body: ObjectValue, key: string, fields: Record<string, FixValue>): TextEdit[] | undefined {
+    if (!this.isBlockBody(body)) return undefined;
     const close = body.loc.end - 1;
     if (this.text[close] !== '}' || body.props.some((p) => p.key === key)) return undefined;
     const closeLine = this.index.position(close).line;
@@ -105,8 +104,14 @@ class Renderer {
     if (this.text.slice(lineStart, close).trim() !== '' || this.index.position(body.loc.start).line === closeLine) return undefined;
     const outer = indentAt(this.text, close);
     const first = body.props[0];
-    const inner = first ? indentAt(this.text, first.loc.start) : outer + this.indentUnit(body, outer);
-    return [this.edit(lineStart, lineStart, `${inner}${this.keyText(key)} {}${this.nl}`)];
+    const unit = this.indentUnit(body, outer);
+    const inner = first ? indentAt(this.text, first.loc.start) : outer + unit;
+    const entries = Object.entries(fields).map(([k, v]) => [this.keyText(k), renderValue(v)] as const);
+    if (entries.some(([, v]) => v === undefined)) return undefined;
+    const width = Math.max(0, ...entries.map(([k]) => k.length));
+    const lines = entries.map(([k, v]) => `${inner}${unit}${k.padEnd(width)} = ${v}${this.nl}`).join('');
+    const block = entries.length ? `${inner}${this.keyText(key)} {${this.nl}${lines}${inner}}` : `${inner}${this.keyText(key)} {}`;
+    return [this.edit(lineStart, lineStart, `${block}${this.nl}`)];
   }
 
   /** A new resource block after `after`, its `=` aligned as terraform fmt does. */

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { canonicalKey, pulumiClassFor, pulumiKey } from '../../knowledge/typemap';
+import { canonicalKey, pulumiClassFor, pulumiKey, snakeToCamel } from '../../knowledge/typemap';
 import { eol, indentAt, LineIndex } from '../../model/text';
 import type { FileModel, FixIntent, FixValue, Loc, ObjectValue, Property, Resource, StringBuild, TextEdit, Value } from '../../model/types';
 import { scriptKind, skipTransparent } from './parse';
@@ -77,8 +77,12 @@ class Renderer {
       }
       case 'addResource':
         return !intent.data && this.addResource(intent.after, intent.type, intent.name, intent.args);
-      case 'addEmptyBlock':
-        return this.setProperty(intent.target, intent.key, { kind: 'expr', typescript: '{}' });
+      case 'addBlock': {
+        const parts = Object.entries(intent.fields).map(([k, v]) => [snakeToCamel(k), this.value(v)] as const);
+        if (parts.some(([, v]) => v === undefined)) return false;
+        const obj = parts.length ? `{ ${parts.map(([k, v]) => `${k}: ${v}`).join(', ')} }` : '{}';
+        return this.setProperty(intent.target, intent.key, { kind: 'expr', typescript: obj });
+      }
       case 'setOption':
         return this.setOption(intent.resource, intent.key, intent.value);
       case 'addListItem':

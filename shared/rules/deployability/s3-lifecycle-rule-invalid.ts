@@ -38,7 +38,7 @@ function checkRule(r: Resource, rule: ObjectValue, label: string, separate: bool
       fixes: [
         {
           title: 'Add an empty filter (the rule applies to the whole bucket)',
-          intents: [{ kind: 'addEmptyBlock', target: rule, key: 'filter' }],
+          intents: [{ kind: 'addBlock', target: rule, key: 'filter', fields: {} }],
           safe: true,
         },
       ],

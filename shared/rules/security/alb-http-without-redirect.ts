@@ -17,21 +17,19 @@ function internetFacingAlb(lb: Resource, ctx: RuleContext): 'yes' | 'no' | 'unkn
 }
 
 function redirectFix(r: Resource, ctx: RuleContext, actionsKey: string): Fix | undefined {
-  // A redirect block is several properties in one new block: Terraform's renderer cannot insert that as one intent.
-  if (r.language === 'terraform') return undefined;
   const actions = asList(getProperty(r, 'default_action')?.value, ctx.program);
   const action = actions?.length === 1 ? asObject(actions[0], ctx.program) : undefined;
   if (!action || action.partial) return undefined;
   const intents: FixIntent[] = [
     { kind: 'setProperty', target: action, key: 'type', value: { kind: 'literal', value: 'redirect' } },
     {
-      kind: 'setProperty',
+      kind: 'addBlock',
       target: action,
       key: 'redirect',
-      value: {
-        kind: 'expr',
-        typescript: `{ protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' }`,
-        python: `{"protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"}`,
+      fields: {
+        protocol: { kind: 'literal', value: 'HTTPS' },
+        port: { kind: 'literal', value: '443' },
+        status_code: { kind: 'literal', value: 'HTTP_301' },
       },
     },
   ];
