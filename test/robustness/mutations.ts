@@ -243,7 +243,7 @@ export function monsters(): Monster[] {
     {
       name: 'list-100k.tf',
       text: () =>
-        `resource "aws_security_group_rule" "r" {\n  cidr_blocks = [${bigList(many, (i) => `"10.${(i >> 8) & 255}.${i & 255}.0/24"`)}]\n}\n`,
+        `resource "aws_security_group_rule" "r" {\n  type = "ingress"\n  from_port = 443\n  to_port = 443\n  protocol = "tcp"\n  security_group_id = var.sg\n  cidr_blocks = [${bigList(many, (i) => `"10.${(i >> 8) & 255}.${i & 255}.0/24"`)}]\n}\n`,
     },
     {
       name: 'list-100k.ts',
@@ -263,7 +263,7 @@ export function monsters(): Monster[] {
       name: 'list-20k.tf',
       short: true,
       text: () =>
-        `resource "aws_security_group_rule" "r" {\n  cidr_blocks = [${bigList(20_000, (i) => `"10.${(i >> 8) & 255}.${i & 255}.0/24"`)}]\n}\n`,
+        `resource "aws_security_group_rule" "r" {\n  type = "ingress"\n  from_port = 443\n  to_port = 443\n  protocol = "tcp"\n  security_group_id = var.sg\n  cidr_blocks = [${bigList(20_000, (i) => `"10.${(i >> 8) & 255}.${i & 255}.0/24"`)}]\n}\n`,
     },
     {
       name: 'list-20k.ts',
