@@ -225,6 +225,17 @@ export function exprIn(r: Resource, text: string): FixValue {
   return { kind: 'expr', [langKey(r)]: text };
 }
 
+/**
+ * An attribute of another resource as an expression in that resource's language (`aws_s3_bucket.logs.arn`,
+ * `logs.arn`); undefined when it cannot be named: a resource per count/for_each item, a Pulumi resource bound to no
+ * variable.
+ */
+export function attributeRef(target: Resource, attribute: 'id' | 'arn'): FixValue | undefined {
+  if (target.multiplicity !== 'one') return undefined;
+  if (target.language === 'terraform') return exprIn(target, `${target.type}.${target.logicalName}.${attribute}`);
+  return target.symbol ? exprIn(target, `${target.symbol}.${attribute}`) : undefined;
+}
+
 /** A fix that appends `suffix` to a string value after a dash: `"app-logs"` -> `"app-logs-${var.environment}"`. */
 export function appendSuffixFix(value: Value, suffix: FixValue, title: string): Fix {
   return { title, intents: [{ kind: 'appendToString', value, suffix, separator: '-' }], safe: false };

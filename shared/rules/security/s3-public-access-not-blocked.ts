@@ -2,7 +2,7 @@ import { evalBool, evalString, evaluate, getProperty } from '../../model/evaluat
 import type { Known } from '../../model/program';
 import type { Resource, Value } from '../../model/types';
 import { ALL_LANGUAGES, defineRule, type Fix, type RuleContext } from '../../engine/rule';
-import { describe, exprIn, keyName } from '../util';
+import { attributeRef, describe, keyName } from '../util';
 
 const SETTINGS = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'];
 const PUBLIC_ACLS = new Set(['public-read', 'public-read-write', 'authenticated-read']);
@@ -86,14 +86,7 @@ function publicGrant(bucket: Resource, ctx: RuleContext): string | undefined {
 
 /** A public access block for the bucket with the four settings on; none when the fix could not name the bucket. */
 function addBlockFix(bucket: Resource): Fix[] {
-  // A bucket per count/for_each item needs a block per item; a Pulumi bucket bound to no variable cannot be referred to.
-  if (bucket.multiplicity !== 'one') return [];
-  const id =
-    bucket.language === 'terraform'
-      ? exprIn(bucket, `${bucket.type}.${bucket.logicalName}.id`)
-      : bucket.symbol
-        ? exprIn(bucket, `${bucket.symbol}.id`)
-        : undefined;
+  const id = attributeRef(bucket, 'id');
   if (!id) return [];
   const name =
     bucket.language === 'terraform'

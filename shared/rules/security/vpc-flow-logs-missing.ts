@@ -1,6 +1,7 @@
 import { getProperty } from '../../model/evaluate';
 import { ALL_LANGUAGES, defineRule } from '../../engine/rule';
-import { describe, referencedResource } from '../util';
+import type { FixValue } from '../../model/types';
+import { attributeRef, describe, referencedResource } from '../util';
 
 export default defineRule({
   meta: {
@@ -28,12 +29,42 @@ export default defineRule({
       if (!vpc || log.multiplicity !== 'one') return;
       logged.add(vpc);
     }
+    // The fix delivers to the program's log bucket when it has exactly one, else to a placeholder ARN to fill in.
+    const logBuckets = ctx.resourcesOf('aws_s3_bucket').filter((b) => b.kind === 'resource' && /log/i.test(b.logicalName));
+    const bucketArn = logBuckets.length === 1 ? attributeRef(logBuckets[0]!, 'arn') : undefined;
     for (const vpc of vpcs) {
       if (logged.has(vpc)) continue;
+      const vpcId = attributeRef(vpc, 'id');
+      const name = vpc.language === 'terraform' ? vpc.logicalName : `${vpc.name.kind === 'string' ? vpc.logicalName : vpc.symbol}-flow-log`;
+      const destination: FixValue = bucketArn ?? { kind: 'literal', value: 'arn:aws:s3:::TODO-flow-log-bucket' };
       ctx.report({
         resource: vpc,
         loc: vpc.headLoc,
         message: `VPC ${describe(vpc)} has no flow log: the traffic in and out of it is not recorded, so a security incident in it cannot be reconstructed`,
+        fixes: vpcId
+          ? [
+              {
+                title: bucketArn
+                  ? `Add a flow log delivering to ${describe(logBuckets[0]!)}`
+                  : 'Add a flow log delivering to S3 (fill in the bucket ARN)',
+                intents: [
+                  {
+                    kind: 'addResource',
+                    after: vpc,
+                    type: 'aws_flow_log',
+                    name,
+                    args: {
+                      vpc_id: vpcId,
+                      traffic_type: { kind: 'literal', value: 'ALL' },
+                      log_destination_type: { kind: 'literal', value: 's3' },
+                      log_destination: destination,
+                    },
+                  },
+                ],
+                safe: false,
+              },
+            ]
+          : [],
       });
     }
   },
