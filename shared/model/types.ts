@@ -40,7 +40,7 @@ export type RefKind =
   | 'call' // a function or method call the engine does not fold
   | 'random' // a random provider resource (random_id, random.RandomId, random_password)
   | 'account' // account id / caller identity / region lookups
-  | 'path' // Terraform path.module / path.root: a directory of the configuration
+  | 'path' // Terraform path.module / path.root: a directory of the configuration; `__dirname` (name 'dirname'): the source file's folder
   | 'provider' // Terraform `provider = aws.west`: resourceType the provider name, name the alias ('' for the default)
   | 'other';
 

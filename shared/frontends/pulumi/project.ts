@@ -60,6 +60,7 @@ const ORIGIN: Partial<Record<Reference['kind'], string>> = {
   account: 'the account and region come from the credentials in use',
   random: 'random values are generated at deployment',
   call: 'function results are not evaluated',
+  path: 'the folder of the source file is known when the program runs',
 };
 
 /** A program for a Pulumi project (or a lone Pulumi file): config values come from the stack files. */

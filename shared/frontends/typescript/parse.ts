@@ -183,6 +183,8 @@ interface ResourceClass {
 class Lowerer {
   private readonly lines: LineIndex;
   private readonly imports: Record<string, string> = {};
+  /** Local names bound to Node's path module (`path`) or its functions (`path/join`). */
+  private readonly nodePath = new Map<string, string>();
   private readonly components = new Map<string, ts.ClassLikeDeclaration>();
   private readonly reassigned = new Set<string>();
   private readonly scopes = new Map<ts.Node, Map<string, Declaration>>();
@@ -251,6 +253,9 @@ class Lowerer {
   private collectImports(): void {
     const add = (alias: string, path: string): void => {
       if (path.startsWith('@pulumi/')) this.imports[alias] = path;
+      // Node's path module, for `path.join(__dirname, ...)` in asset paths.
+      const plain = path.startsWith('node:') ? path.slice('node:'.length) : path;
+      if (plain === 'path' || plain.startsWith('path/')) this.nodePath.set(alias, plain);
     };
     for (const st of this.sf.statements) {
       if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
@@ -277,6 +282,21 @@ class Lowerer {
         }
       }
     }
+  }
+
+  /** `path.join` / `path.resolve` of Node's path module (`join` when imported by name), not shadowed. */
+  private isPathJoin(callee: ts.Expression): boolean {
+    const fn = (id: ts.Identifier): string | undefined => (this.resolveName(id.text, id) ? undefined : this.nodePath.get(id.text));
+    if (ts.isIdentifier(callee)) {
+      const p = fn(callee);
+      return p === 'path/join' || p === 'path/resolve';
+    }
+    return (
+      ts.isPropertyAccessExpression(callee) &&
+      ts.isIdentifier(callee.expression) &&
+      fn(callee.expression) === 'path' &&
+      (callee.name.text === 'join' || callee.name.text === 'resolve')
+    );
   }
 
   /** `require('@pulumi/aws')` and `require('@pulumi/aws').s3`. */
@@ -696,7 +716,13 @@ class Lowerer {
     if (!cls) {
       const path = this.pathOf(node.expression);
       if (path === `${PULUMI}/Config`) return this.unknown(node, 'a Config object is not a value');
-      const asset = path && FILE_ASSETS[path.slice(PULUMI.length + 1)];
+      const sub = path?.slice(PULUMI.length + 1);
+      // An archive of named assets: its FileAssets are read like the others.
+      if (sub === 'asset/AssetArchive' || sub === 'AssetArchive') {
+        const arg = node.arguments?.[0];
+        return { kind: 'call', name: 'pulumi.AssetArchive', args: arg ? [this.lower(arg, { raw: true })] : [], loc: this.loc(node) };
+      }
+      const asset = sub && FILE_ASSETS[sub];
       if (asset) {
         const args = (node.arguments ?? []).slice(0, 1).map((a) => this.lower(a));
         return { kind: 'call', name: asset, args, loc: this.loc(node) };
@@ -756,6 +782,7 @@ class Lowerer {
     const decl = this.resolveName(name, id);
     if (!decl) {
       if (name === 'undefined') return { kind: 'null', loc: this.loc(id) };
+      if (name === '__dirname') return this.ref(id, { kind: 'path', name: 'dirname' });
       if (this.imports[name]) return this.unknown(id, `${name} is a module`);
       return this.unknown(id, `${name} is not defined in this file`);
     }
@@ -1022,6 +1049,15 @@ class Lowerer {
 
   private call(node: ts.CallExpression, opts: LowerOptions): Value {
     const callee = skipTransparent(node.expression);
+    if (this.isPathJoin(callee)) {
+      // path.join(a, b) / path.resolve(a, b): the parts joined by `/` (the rules normalise the result).
+      const parts: Value[] = [];
+      for (const [i, a] of node.arguments.entries()) {
+        if (i > 0) parts.push({ kind: 'string', value: '/', loc: this.loc(node) });
+        parts.push(this.lower(a));
+      }
+      return { kind: 'template', parts, loc: this.loc(node) };
+    }
     const read = this.configRead(node);
     if (read)
       return this.ref(

@@ -26,13 +26,13 @@ function baseDir(program: Program): string {
   return program.kind === 'file' && path.extname(program.root) ? path.dirname(program.root) : program.root;
 }
 
-/** The path a value names, with `path.module` / `path.root` resolved; undefined when any part is unknown. */
+/** The path a value names, with `path.module`, `path.root` and `__dirname` resolved; undefined when any part is unknown. */
 function localPath(v: Value, program: Program, base: string): string | undefined {
   const parts = v.kind === 'template' ? v.parts : [v];
   let out = '';
   for (const p of parts) {
     if (p.kind === 'ref' && p.ref.kind === 'path') {
-      out += base;
+      out += p.ref.name === 'dirname' ? path.dirname(p.loc.file) : base;
       continue;
     }
     const e = evaluate(p, program);
