@@ -17,7 +17,8 @@ import type {
   Value,
 } from '../../model/types';
 import { camelToSnake, canonicalKey, lookupPulumiClass, snakeToCamel } from '../../knowledge/typemap';
-import { awsEnumValue } from '../../knowledge/schema';
+import { awsEnumValue, dataSourceSchema } from '../../knowledge/schema';
+import { alignKeys, LOWERED_INVOKES } from '../pulumi/invokes';
 
 /** Deeper expressions become unknown: the lowering recurses, and tree-sitter happily builds 10,000-deep trees. */
 const MAX_DEPTH = 200;
@@ -176,7 +177,8 @@ class Lowerer {
     for (const n of found.candidates) {
       this.guard(n, () => {
         const cls = n.type === 'call' ? this.resourceClass(n) : undefined;
-        if (!cls && n.type === 'call') this.recordInvoke(n);
+        const invoke = !cls && n.type === 'call' ? this.recordInvoke(n) : undefined;
+        if (invoke && LOWERED_INVOKES[invoke]) this.invokeResource(n, invoke, LOWERED_INVOKES[invoke]);
         if (cls) this.resource(this.site(n), cls);
         // lowered for the string builds it records, unless a resource's arguments already did
         else if (!this.inArgs.has(n.id)) this.expr(n, { depth: 0, args: false });
@@ -438,20 +440,51 @@ class Lowerer {
   }
 
   /** `aws.s3.get_bucket(...)` / `get_bucket_output(...)`: a provider function, recorded as `aws.s3.getBucket`. */
-  private recordInvoke(call: Node): void {
+  private recordInvoke(call: Node): string | undefined {
     const fn = call.childForFieldName('function');
     const path = this.dotted(fn);
-    if (!fn || !path?.startsWith('pulumi_aws.')) return;
+    if (!fn || !path?.startsWith('pulumi_aws.')) return undefined;
     const segments = path.split('.');
     const last = segments[segments.length - 1]!;
-    if (!last.startsWith('get_')) return;
+    if (!last.startsWith('get_')) return undefined;
     const name = last.endsWith('_output') ? last.slice(0, -'_output'.length) : last;
     const modules = segments.slice(1, -1).map((m) => (m.endsWith('_') ? m.slice(0, -1) : m));
     const at = fn.type === 'attribute' ? (fn.childForFieldName('attribute') ?? fn) : fn;
-    (this.facts.invokes ??= []).push({
-      name: ['aws', ...modules, snakeToCamel(name)].join('.'),
-      loc: this.span(at.startIndex, at.endIndex),
-    });
+    const invoke = ['aws', ...modules, snakeToCamel(name)].join('.');
+    (this.facts.invokes ??= []).push({ name: invoke, loc: this.span(at.startIndex, at.endIndex) });
+    return invoke;
+  }
+
+  /** An invoke whose arguments the rules read, as a data source (`aws.iam.get_policy_document` -> aws_iam_policy_document). */
+  private invokeResource(call: Node, invoke: string, tfType: string): void {
+    const site = this.site(call);
+    const ctx: Ctx = { depth: 0, args: true, tf: tfType, path: [] };
+    const props: ObjectValue = {
+      kind: 'object',
+      props: [...site.keywords.values()].map((kw) => this.keyword(kw, ctx)),
+      loc: site.argsLoc,
+      ...(site.partial || site.positional.length ? { partial: true } : {}),
+    };
+    alignKeys(props, dataSourceSchema(tfType)?.attrs);
+    const line = this.lines.position(site.start).line + 1;
+    const logicalName = site.symbol ?? `${invoke}:${line}`;
+    const r: Resource = {
+      id: `data.${tfType}:${this.model.path}:${line}`,
+      kind: 'data',
+      type: tfType,
+      typeAsWritten: site.fn.text,
+      name: { kind: 'string', value: logicalName, loc: this.loc(site.fn) },
+      logicalName,
+      props,
+      options: {},
+      multiplicity: 'one',
+      language: 'python',
+      loc: this.span(site.start, site.end),
+      headLoc: this.loc(site.fn),
+    };
+    if (site.symbol) r.symbol = site.symbol;
+    this.placeResource(call, r);
+    this.model.resources.push(r);
   }
 
   /** The Pulumi class a call constructs, when it is a resource of a provider package. */

@@ -19,7 +19,8 @@ import type {
   Value,
 } from '../../model/types';
 import { canonicalKey, lookupPulumiClass } from '../../knowledge/typemap';
-import { awsEnumValue } from '../../knowledge/schema';
+import { awsEnumValue, dataSourceSchema } from '../../knowledge/schema';
+import { alignKeys, LOWERED_INVOKES } from '../pulumi/invokes';
 
 /** Lowering deeper than this becomes unknown (deeply generated code must not exhaust the stack). */
 const MAX_DEPTH = 200;
@@ -470,7 +471,8 @@ class Lowerer {
     const callee = skipTransparent(node.expression);
     const calleeName = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
     if (TRANSFORM_CALLS.test(calleeName)) model.pulumi!.transforms = true;
-    this.recordInvoke(callee, model);
+    const invoke = this.recordInvoke(callee, model);
+    if (invoke && LOWERED_INVOKES[invoke]) model.resources.push(this.invokeResource(node, invoke, LOWERED_INVOKES[invoke], ctx));
     const read = this.configRead(node);
     if (read && !this.configReads.has(node)) {
       const fb = this.fallbackOf(node);
@@ -500,15 +502,43 @@ class Lowerer {
   }
 
   /** `aws.s3.getBucket(...)` / `getBucketOutput(...)`: a provider function, recorded for the schema rules. */
-  private recordInvoke(callee: ts.Expression, model: FileModel): void {
-    if (!ts.isPropertyAccessExpression(callee) && !ts.isIdentifier(callee)) return;
+  private recordInvoke(callee: ts.Expression, model: FileModel): string | undefined {
+    if (!ts.isPropertyAccessExpression(callee) && !ts.isIdentifier(callee)) return undefined;
     const name = ts.isIdentifier(callee) ? callee : callee.name;
-    if (!name.text.startsWith('get')) return;
+    if (!name.text.startsWith('get')) return undefined;
     const path = this.pathOf(callee);
-    if (!path?.startsWith('@pulumi/aws/')) return;
+    if (!path?.startsWith('@pulumi/aws/')) return undefined;
     const fn = name.text.endsWith('Output') ? name.text.slice(0, -'Output'.length) : name.text;
     const segs = path.slice('@pulumi/'.length).split('/').slice(0, -1);
-    (model.pulumi!.invokes ??= []).push({ name: [...segs, fn].join('.'), loc: this.span(name.getStart(this.sf), name.getEnd()) });
+    const invoke = [...segs, fn].join('.');
+    (model.pulumi!.invokes ??= []).push({ name: invoke, loc: this.span(name.getStart(this.sf), name.getEnd()) });
+    return invoke;
+  }
+
+  /** An invoke whose arguments the rules read, as a data source (`aws.iam.getPolicyDocument` -> aws_iam_policy_document). */
+  private invokeResource(node: ts.CallExpression, invoke: string, tfType: string, ctx: Context): Resource {
+    const props = this.argsObject(node.arguments[0], node.expression.getEnd(), tfType);
+    alignKeys(props, dataSourceSchema(tfType)?.attrs);
+    const loc = this.loc(node);
+    const symbol = symbolOf(node);
+    const logicalName = symbol ?? `${invoke}:${loc.range.start.line + 1}`;
+    return {
+      id: `data.${tfType}:${this.path}:${loc.range.start.line + 1}`,
+      kind: 'data',
+      type: tfType,
+      typeAsWritten: this.textOf(node.expression),
+      name: { kind: 'string', value: logicalName, loc: this.loc(node.expression) },
+      logicalName,
+      ...(symbol ? { symbol } : {}),
+      props,
+      options: {},
+      multiplicity: ctx.loop ? 'unknown' : 'one',
+      language: this.language,
+      loc,
+      headLoc: this.loc(node.expression),
+      ...(ctx.component ? { inComponent: ctx.component.name } : {}),
+      ...(ctx.callback ? { inCallback: ctx.callback } : {}),
+    };
   }
 
   private build(model: FileModel, kind: StringBuild['kind'], node: ts.Node, parts: Value[]): void {
@@ -1263,7 +1293,7 @@ function accessKey(e: ts.Expression): string | number | undefined {
 }
 
 /** The name a `new` expression is bound to: `const db = new`, `this.db = new`, `db: new`, `db = new` (class field). */
-function symbolOf(node: ts.NewExpression): string | undefined {
+function symbolOf(node: ts.Expression): string | undefined {
   let n: ts.Node = node;
   while (
     ts.isParenthesizedExpression(n.parent) ||
