@@ -795,7 +795,7 @@ const VERDICTS: Verdict[] = [
     rule: 'iam-policy-wildcard',
     side: 'us',
     verdict: "the peer's false negative",
-    why: 'AVD-AWS-0057 in the trivy-checks that Trivy 0.70 embeds is deprecated (not run by default) and its Rego has no deny rule left, so Trivy reports no wildcard policy at all; these Allow "*", "s3:*" and "ec2:*" on Resource "*"',
+    why: 'AVD-AWS-0057 in the checks Trivy 0.70 embeds is deprecated and its Rego has no deny rule left: it reports nothing, even with --include-deprecated-checks; these statements Allow "*", "s3:*" and "ec2:*" on Resource "*"',
   },
   {
     peer: 'tfsec',

@@ -35,7 +35,7 @@ export default defineRule({
     }
     const c = checkedSchema(r, ctx.program);
     if (!c) return;
-    walkArgs(r, c.attrs, ctx.program, {
+    walkArgs(r, ctx.program, {
       onArg({ prop, attr, attrs, path }) {
         if (!attr || !attrExists(attr, use.majors, c.terraform)) return;
         const texts = use.majors.map((m) => deprecationIn(attr, attr.v ?? m));

@@ -20,7 +20,7 @@ export default defineRule({
   resource(r, ctx) {
     const c = checkedSchema(r, ctx.program);
     if (!c || r.kind !== 'resource') return;
-    walkArgs(r, c.attrs, ctx.program, {
+    walkArgs(r, ctx.program, {
       onObject({ obj, attrs, path, holder }) {
         // Arguments passed through a spread, **kwargs or a value the engine cannot follow may hold the missing ones.
         if (obj.partial) return;

@@ -24,7 +24,7 @@ export default defineRule({
     const c = checkedSchema(r, ctx.program);
     if (!c) return;
     const { majors } = c.use;
-    walkArgs(r, c.attrs, ctx.program, {
+    walkArgs(r, ctx.program, {
       onArg({ prop, attr, attrs, path }) {
         if (attr && attrExists(attr, majors, c.terraform)) return;
         const where = `${blockNote(r, path)}${describe(r)}`;

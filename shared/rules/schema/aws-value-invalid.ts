@@ -1,6 +1,7 @@
-import { ALL_LANGUAGES, defineRule, type Fix } from '../../engine/rule';
-import type { Known } from '../../model/program';
-import type { Resource } from '../../model/types';
+import { ALL_LANGUAGES, defineRule, type Fix, type RuleContext } from '../../engine/rule';
+import { deref } from '../../model/evaluate';
+import type { Evaluated, Known } from '../../model/program';
+import type { Resource, Value } from '../../model/types';
 import { attrExists, enumValues, schemaSource, type SchemaAttr } from '../../knowledge/schema';
 import { closest, describe } from '../util';
 import { blockNote, checkedSchema, walkArgs } from './common';
@@ -29,10 +30,10 @@ export default defineRule({
   resource(r, ctx) {
     const c = checkedSchema(r, ctx.program);
     if (!c) return;
-    walkArgs(r, c.attrs, ctx.program, {
+    walkArgs(r, ctx.program, {
       onArg({ prop, attr, path }) {
         if (!attr || !attrExists(attr, c.use.majors, c.terraform)) return;
-        const e = ctx.evaluate(prop.value);
+        const e = shape(attr, prop.value, ctx);
         if (e.state !== 'known' || e.value === null) return;
         const where = `${blockNote(r, path)}${describe(r)} sets "${prop.keyAsWritten}" to ${shown(e.value)}`;
         const wrongType = typeProblem(attr, e.value, r);
@@ -74,6 +75,19 @@ export default defineRule({
     });
   },
 });
+
+const SCALAR = new Set(['s', 'n', 'b']);
+
+/**
+ * What the check needs of a value: scalars evaluated; for lists, maps and blocks only whether a scalar was written
+ * (their contents are other arguments, checked on their own), which spares evaluating large nested values.
+ */
+function shape(attr: SchemaAttr, v: Value, ctx: RuleContext): Evaluated {
+  if (SCALAR.has(attr.t)) return ctx.evaluate(v);
+  const d = deref(v, ctx.program);
+  if (d?.kind === 'string' || d?.kind === 'number' || d?.kind === 'bool') return { state: 'known', value: d.value };
+  return { state: 'unknown', reason: 'a collection' };
+}
 
 function shown(v: Known): string {
   const s = JSON.stringify(v);

@@ -43,6 +43,10 @@ export interface CheckedSchema {
  * major the schema does not cover.
  */
 export function checkedSchema(r: Resource, program: Program): CheckedSchema | undefined {
+  return schemaWalk(r, program)?.schema;
+}
+
+function uncachedSchema(r: Resource, program: Program): CheckedSchema | undefined {
   const terraform = r.language === 'terraform';
   if (terraform ? !r.type.startsWith('aws_') : !r.token?.startsWith('aws:')) return undefined;
   const use = providerOf(program);
@@ -96,28 +100,56 @@ export interface ObjectVisit {
 
 const MAX_DEPTH = 16;
 
+/** A resource's arguments and nested blocks with their schema, walked once per analysis and shared by the rules. */
+interface SchemaWalk {
+  schema: CheckedSchema;
+  args: ArgVisit[];
+  objects: ObjectVisit[];
+}
+
+const walks = new WeakMap<Program, WeakMap<Resource, SchemaWalk | null>>();
+
+function schemaWalk(r: Resource, program: Program): SchemaWalk | undefined {
+  let perProgram = walks.get(program);
+  if (!perProgram) walks.set(program, (perProgram = new WeakMap()));
+  const cached = perProgram.get(r);
+  if (cached !== undefined) return cached ?? undefined;
+  const schema = uncachedSchema(r, program);
+  const result: SchemaWalk | null = schema ? { schema, args: [], objects: [] } : null;
+  if (schema && result) {
+    const pulumi = r.language !== 'terraform';
+    const walk = (
+      obj: ObjectValue,
+      attrs: Record<string, SchemaAttr>,
+      path: string[],
+      holder: Property | undefined,
+      depth: number,
+    ): void => {
+      result.objects.push({ obj, attrs, path, ...(holder ? { holder } : {}) });
+      for (const prop of obj.props) {
+        const name = attrName(attrs, prop.key, pulumi);
+        const attr = name === undefined ? undefined : attrs[name];
+        result.args.push({ prop, attr, attrs, path });
+        if (!attr?.b || depth >= MAX_DEPTH) continue;
+        for (const o of blockObjects(attr, prop, program)) walk(o, attr.b, [...path, prop.key], prop, depth + 1);
+      }
+    };
+    walk(r.props, schema.attrs, [], undefined, 0);
+  }
+  perProgram.set(r, result);
+  return result ?? undefined;
+}
+
 /**
- * Walks a resource's arguments and nested blocks with their schema: `onArg` for each argument, `onObject` for each
- * object the schema describes. Blocks written as a single object, a list of objects (repeated and dynamic blocks,
- * Pulumi arrays) or a map of objects are followed; free-form maps and JSON are not.
+ * Visits a resource's arguments and nested blocks with their schema (see `checkedSchema`): `onArg` for each argument,
+ * `onObject` for each object the schema describes. Blocks written as a single object, a list of objects (repeated
+ * and dynamic blocks, Pulumi arrays) or a map of objects are followed; free-form maps and JSON are not.
  */
-export function walkArgs(
-  r: Resource,
-  attrs: Record<string, SchemaAttr>,
-  program: Program,
-  visit: { onArg?(v: ArgVisit): void; onObject?(v: ObjectVisit): void },
-): void {
-  const walk = (obj: ObjectValue, attrs: Record<string, SchemaAttr>, path: string[], holder: Property | undefined, depth: number): void => {
-    visit.onObject?.({ obj, attrs, path, ...(holder ? { holder } : {}) });
-    for (const prop of obj.props) {
-      const name = attrName(attrs, prop.key, r.language !== 'terraform');
-      const attr = name === undefined ? undefined : attrs[name];
-      visit.onArg?.({ prop, attr, attrs, path });
-      if (!attr?.b || depth >= MAX_DEPTH) continue;
-      for (const o of blockObjects(attr, prop, program)) walk(o, attr.b, [...path, prop.key], prop, depth + 1);
-    }
-  };
-  walk(r.props, attrs, [], undefined, 0);
+export function walkArgs(r: Resource, program: Program, visit: { onArg?(v: ArgVisit): void; onObject?(v: ObjectVisit): void }): void {
+  const w = schemaWalk(r, program);
+  if (!w) return;
+  if (visit.onObject) for (const o of w.objects) visit.onObject(o);
+  if (visit.onArg) for (const a of w.args) visit.onArg(a);
 }
 
 /**
