@@ -25,8 +25,10 @@ CS="$TOOLS/code-server/node_modules/.bin/code-server"
 if [ ! -x "$CS" ]; then
   rm -rf "$TOOLS/code-server" && mkdir -p "$TOOLS/code-server"
   echo '{"private":true}' > "$TOOLS/code-server/package.json"
+  # code-server's postinstall reads the Node version from npm_config_user_agent, which the outer `npm run` (Node 20)
+  # exports: without unsetting it the install under Node 24 is refused as "node v20".
   (cd "$TOOLS/code-server" && PATH="$TOOLS/node24/package/bin:$PATH" \
     npm_config_nodedir="$TOOLS/node24/package" npm_config_dangerously_allow_all_scripts=true \
-    retry npm install --no-audit --no-fund --loglevel=error code-server@4.139.1)
+    retry env -u npm_config_user_agent npm install --no-audit --no-fund --loglevel=error code-server@4.139.1)
 fi
 echo "e2e-setup: code-server $(PATH="$TOOLS/node24/package/bin:$PATH" HOME="$TOOLS" "$CS" --version 2>/dev/null | tail -1 | cut -d" " -f1) ready ($(( $(date +%s) - t0 )) s)"
