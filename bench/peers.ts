@@ -634,15 +634,49 @@ const VERDICTS: Verdict[] = [
     verdict: DIFF,
     why: 'the same incomplete block, reported on the bucket by the peer and on the block by Faultline',
   },
+  // ec2-imdsv2-not-required
+  {
+    peer: 'checkov',
+    rule: 'ec2-imdsv2-not-required',
+    side: 'us',
+    where: /^fixture-terraform-undeclared-reference-good\//,
+    verdict: "the peer's false negative",
+    why: 'an instance with count, lookup() and a local-exec provisioner and no metadata_options, so IMDSv1 stays on; Checkov reports nothing for it (CKV_AWS_79 did not run on this resource; we did not find out why)',
+  },
+  // access-logging-disabled
+  {
+    peer: 'checkov',
+    rule: 'access-logging-disabled',
+    side: 'peer',
+    type: 'aws_s3_bucket',
+    verdict: DIFF,
+    why: 'CKV_AWS_18 asks every bucket for access logs, including the buckets that receive logs (trail, load balancer, CDN, access-log targets) and those of non-production programs; Faultline exempts log buckets and judges production only',
+  },
+  // insights-disabled
+  {
+    peer: 'checkov',
+    rule: 'insights-disabled',
+    side: 'us',
+    verdict: DIFF,
+    why: 'the Checkov checks listed as equivalents cover Container Insights, Lambda and API Gateway tracing; RDS Performance Insights is not among them, so every RDS instance Faultline reports counts as "only Faultline"',
+  },
   // kms-key-rotation-disabled
   {
     rule: 'kms-key-rotation-disabled',
     side: 'peer',
     type: 'aws_kms_key',
     verdict: "the peer's false positive",
-    why: 'an asymmetric or HMAC key (key_spec other than SYMMETRIC_DEFAULT, or from a variable): AWS does not rotate those, enable_key_rotation is rejected',
+    why: 'an asymmetric, HMAC or signing key (key_spec other than SYMMETRIC_DEFAULT or from a variable, key_usage other than ENCRYPT_DECRYPT): AWS does not rotate those, enable_key_rotation is rejected',
   },
   // rds-multi-az-disabled
+  {
+    peer: 'checkov',
+    rule: 'rds-multi-az-disabled',
+    side: 'peer',
+    where: /^fixture-aws-value-invalid-bad\//,
+    verdict: DIFF,
+    why: '`multi_az = "yes"` is not a bool: Faultline reports it as aws-value-invalid (the plan fails), Checkov as Multi-AZ off',
+  },
   {
     rule: 'rds-multi-az-disabled',
     side: 'us',

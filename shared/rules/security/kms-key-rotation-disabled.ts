@@ -25,6 +25,9 @@ export default defineRule({
       if (spec !== 'SYMMETRIC_DEFAULT') return;
     }
     if (getProperty(r, 'custom_key_store_id')) return;
+    // Signing and MAC keys (key_usage SIGN_VERIFY, GENERATE_VERIFY_MAC) are never rotated either.
+    const usage = getProperty(r, 'key_usage');
+    if (usage && evalString(usage.value, ctx.program) !== 'ENCRYPT_DECRYPT') return;
     const prop = getProperty(r, 'enable_key_rotation');
     const v = evalBool(prop?.value, ctx.program);
     if (v === true || v === undefined) return;
