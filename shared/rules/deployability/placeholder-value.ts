@@ -21,13 +21,25 @@ const PATTERNS: { re: RegExp; what: string }[] = [
 
 const EXAMPLE_EMAIL = /^[^@\s]+@([a-z0-9-]+\.)*(example\.(com|org|net)|yourdomain\.com|mydomain\.com|domain\.com|your-domain\.com)$/i;
 
+/** Verdicts per string: the editor analyses the same values on every keystroke (bounded: strings come from user files). */
+const MAX_MEMO = 20_000;
+const memo = new Map<string, [string, string] | null>();
+
 /** The first placeholder in `s`, as [matched text, description]. */
 export function findPlaceholder(s: string): [string, string] | undefined {
+  const known = memo.get(s);
+  if (known !== undefined) return known ?? undefined;
+  let found: [string, string] | null = null;
   for (const { re, what } of PATTERNS) {
     const m = re.exec(s);
-    if (m) return [m[0].trim(), what];
+    if (m) {
+      found = [m[0].trim(), what];
+      break;
+    }
   }
-  return undefined;
+  if (memo.size >= MAX_MEMO) memo.clear();
+  memo.set(s, found);
+  return found ?? undefined;
 }
 
 function* strings(k: Known): Generator<string> {
