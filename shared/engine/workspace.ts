@@ -282,6 +282,8 @@ export function readPulumiProjectFiles(root: string, read: ReadText = readFromDi
   };
 }
 
+let lastLock: { path: string; text: string; model: FileModel } | undefined;
+
 /** Parses the unit's files (through `parse`, which may cache) and builds its Program. */
 export function loadProgram(
   unit: ProgramUnit,
@@ -298,7 +300,11 @@ export function loadProgram(
     const lockPath = path.join(unit.root, '.terraform.lock.hcl');
     return buildTerraformProgram(unit.root, models, () => {
       const lock = read(lockPath);
-      return lock === undefined ? undefined : parseSource(lockPath, lock, 'terraform');
+      if (lock === undefined) return undefined;
+      // The editor rebuilds the program on every keystroke: parse a lockfile again only when its text changed.
+      if (lastLock?.path !== lockPath || lastLock.text !== lock)
+        lastLock = { path: lockPath, text: lock, model: parseSource(lockPath, lock, 'terraform') };
+      return lastLock.model;
     });
   }
   if (unit.kind === 'pulumi-project') return buildPulumiProgram(unit.root, models, readPulumiProjectFiles(unit.root, read));
