@@ -13,5 +13,5 @@ const env = { ...process.env, FAULTLINE_FUZZ: 'long' };
 const build = spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit', env });
 if (build.status !== 0) process.exit(build.status ?? 1);
 const vitest = path.join(root, 'node_modules/vitest/vitest.mjs');
-const r = spawnSync(process.execPath, [vitest, 'run', ...files, '--testTimeout=3600000'], { cwd: root, stdio: 'inherit', env });
+const r = spawnSync(process.execPath, [vitest, 'run', ...files, '--testTimeout=14400000'], { cwd: root, stdio: 'inherit', env });
 process.exit(r.status ?? 1);

@@ -59,8 +59,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const opts = params.initializationOptions as Partial<Settings> | undefined;
     if (opts) analysis.settings = { ...DEFAULT_SETTINGS, ...opts };
     ready = initEngine();
-    // Keystrokes re-parse the same few files: keep their trees so tree-sitter parses only what changed.
-    keepTreesForIncrementalParsing(64);
+    // Keystrokes re-parse the few files being edited: keep their trees so tree-sitter parses only what changed. Each
+    // kept tree holds wasm memory several times its text, and wasm memory never shrinks: keep few.
+    keepTreesForIncrementalParsing(16);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -70,7 +71,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
           resolveProvider: false,
         },
         // Not the palette commands' ids: the language client registers every command advertised here.
-        executeCommandProvider: { commands: ['faultline.server.auditWorkspace', 'faultline.server.report', 'faultline.server.sarif'] },
+        executeCommandProvider: {
+          commands: ['faultline.server.auditWorkspace', 'faultline.server.report', 'faultline.server.sarif', 'faultline.server.status'],
+        },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'faultline', version: VERSION },
@@ -172,6 +175,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       'close',
       (e) => {
         clearTimeout(timers.get(e.document.uri));
+        timers.delete(e.document.uri);
         analysis.close(toPath(e.document.uri));
         published.delete(e.document.uri);
         void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -179,6 +183,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       undefined,
     ),
   );
+
+  /** What the server holds and its memory (after a full collection when node runs with --expose-gc). */
+  function status(): object {
+    (globalThis as { gc?: () => void }).gc?.();
+    return { version: VERSION, memory: process.memoryUsage(), ...analysis.counts(), timers: timers.size, published: published.size };
+  }
 
   function reanalyseAll(): void {
     for (const doc of documents.all()) schedule(doc.uri);
@@ -224,6 +234,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
           return lastAudit;
         }
         if (p.command === 'faultline.server.report') return lastAudit ?? null;
+        if (p.command === 'faultline.server.status') return status();
         if (p.command === 'faultline.server.sarif') {
           const folders = (p.arguments?.[0] as string[] | undefined) ?? analysis.roots;
           const result = await audit(folders, {

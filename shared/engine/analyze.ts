@@ -106,6 +106,15 @@ export function analyzeProgram(program: Program, opts: AnalyzeOptions = {}): Fin
       });
     }
     for (const e of f.internalErrors ?? []) internal(e.message, e.loc ?? fileStart(f));
+    if (f.timedOut && ruleEnabled('analysis-timeout', opts)) {
+      findings.push({
+        ruleId: 'analysis-timeout',
+        severity: 'medium',
+        message: `${f.timedOut}; the file was not analysed`,
+        loc: fileStart(f),
+        profile,
+      });
+    }
   }
 
   const out: Finding[] = [];

@@ -390,6 +390,21 @@ export function keepTreesForIncrementalParsing(n: number): void {
   while (lastTrees.size > keepTrees) dropOldestTree();
 }
 
+/** Frees the kept trees of `file` (its own and those of its salvage passes): it was closed. */
+export function forgetTrees(file: string): void {
+  for (const [key, entry] of lastTrees) {
+    if (key === file || key.startsWith(file + '\0')) {
+      lastTrees.delete(key);
+      entry.tree.delete();
+    }
+  }
+}
+
+/** How many wasm trees are kept, for the server's status. */
+export function keptTreeCount(): number {
+  return lastTrees.size;
+}
+
 function dropOldestTree(): void {
   const [file, entry] = lastTrees.entries().next().value!;
   lastTrees.delete(file);
@@ -415,9 +430,20 @@ function editBetween(before: string, after: string): Edit {
   } as Edit;
 }
 
+/** Thrown when tree-sitter is still parsing at the end of its budget. */
+export class ParseTimeout extends Error {}
+
 /**
- * Parses `text` and returns the root of its plain copy; undefined if tree-sitter gives up. With `file`, and when
- * trees are kept, the file's previous tree makes this an incremental parse.
+ * Time allowed to one parse: 1 s plus 0.5 ms per KB (a 10 MB file gets 6 s; normal parses take ~0.3 ms per KB). Some
+ * garbage makes tree-sitter's error recovery superlinear (25 KB of leading blanks, an emoji and quotes took 1.7 s).
+ */
+function parseBudgetMs(text: string): number {
+  return 1000 + text.length / 2000;
+}
+
+/**
+ * Parses `text` and returns the root of its plain copy; undefined if tree-sitter gives up, `ParseTimeout` if it runs
+ * out of time. With `file`, and when trees are kept, the file's previous tree makes this an incremental parse.
  */
 export function parseSyntaxTree(grammar: GrammarName, text: string, file?: string): SyntaxNode | undefined {
   const last = file !== undefined && keepTrees > 0 ? lastTrees.get(file) : undefined;
@@ -430,10 +456,18 @@ export function parseSyntaxTree(grammar: GrammarName, text: string, file?: strin
     }
   }
   let tree: Tree | null;
+  const budget = parseBudgetMs(text);
+  const deadline = performance.now() + budget;
+  const parser = parserFor(grammar);
   try {
-    tree = parserFor(grammar).parse(text, base);
+    tree = parser.parse(text, base, { progressCallback: () => performance.now() > deadline });
   } finally {
     last?.tree.delete();
+  }
+  if (!tree && performance.now() > deadline) {
+    // A cancelled parser resumes where it stopped on its next call, whatever the text: start afresh.
+    parser.reset();
+    throw new ParseTimeout(`tree-sitter was still parsing this file after ${Math.round(budget)} ms and was stopped`);
   }
   if (!tree) return undefined;
   let kept = false;
@@ -459,7 +493,12 @@ const byOwner = new WeakMap<object, { grammar: GrammarName; text: string; root: 
 export function cachedSyntaxTree(owner: object, grammar: GrammarName, text: string): SyntaxNode | undefined {
   const hit = byOwner.get(owner);
   if (hit && hit.grammar === grammar && hit.text === text) return hit.root;
-  const root = parseSyntaxTree(grammar, text);
+  let root: SyntaxNode | undefined;
+  try {
+    root = parseSyntaxTree(grammar, text);
+  } catch (e) {
+    if (!(e instanceof ParseTimeout)) throw e;
+  }
   byOwner.set(owner, { grammar, text, root });
   return root;
 }

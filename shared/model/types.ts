@@ -291,6 +291,8 @@ export interface FileModel {
   pulumi?: PulumiFacts;
   /** Exceptions thrown while lowering a part of the file: the rest was still lowered. */
   internalErrors?: { loc?: Loc; message: string }[];
+  /** Why the frontend stopped on its time budget: the file is not analysed (an `analysis-timeout` finding). */
+  timedOut?: string;
 }
 
 /** A value a fix writes, rendered by the frontend in the file's language. */

@@ -1,4 +1,4 @@
-import { parseSyntaxTree, type SyntaxNode as Node } from '../syntax-tree';
+import { ParseTimeout, parseSyntaxTree, type SyntaxNode as Node } from '../syntax-tree';
 import { evaluate } from '../../model/evaluate';
 import { LineIndex } from '../../model/text';
 import type {
@@ -122,7 +122,8 @@ export function parsePython(text: string, path: string): FileModel {
     if (!root) throw new Error('tree-sitter returned no tree');
     new Lowerer(model, root).run();
   } catch (e) {
-    (model.internalErrors ??= []).push({ message: `the Python frontend failed: ${e instanceof Error ? e.message : String(e)}` });
+    if (e instanceof ParseTimeout) model.timedOut = e.message;
+    else (model.internalErrors ??= []).push({ message: `the Python frontend failed: ${e instanceof Error ? e.message : String(e)}` });
   }
   return model;
 }

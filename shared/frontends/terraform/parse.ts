@@ -1,4 +1,4 @@
-import { parseSyntaxTree, type SyntaxNode as Node } from '../syntax-tree';
+import { ParseTimeout, parseSyntaxTree, type SyntaxNode as Node } from '../syntax-tree';
 import { LineIndex } from '../../model/text';
 import type {
   Comment,
@@ -48,7 +48,8 @@ export function parseTerraform(text: string, path: string): FileModel {
     if (!root) throw new Error('tree-sitter returned no tree');
     new Lowerer(text, path, model).lowerFile(root);
   } catch (e) {
-    (model.internalErrors ??= []).push({ message: `the Terraform frontend failed: ${errorText(e)}` });
+    if (e instanceof ParseTimeout) model.timedOut = e.message;
+    else (model.internalErrors ??= []).push({ message: `the Terraform frontend failed: ${errorText(e)}` });
   }
   return model;
 }
@@ -249,7 +250,13 @@ class Lowerer {
       if (restart === undefined) return;
       const blanked = this.text.slice(0, restart).replace(/[^\r\n]/g, ' ') + this.text.slice(restart);
       // Keyed per file and pass: the next keystroke's blanked text differs only around the edit (incremental reparse).
-      const root = parseSyntaxTree('terraform', blanked, `${this.path}\0salvage${this.reparses}`);
+      let root: Node | undefined;
+      try {
+        root = parseSyntaxTree('terraform', blanked, `${this.path}\0salvage${this.reparses}`);
+      } catch (e) {
+        if (e instanceof ParseTimeout) return; // salvaging is best effort: what was lowered stays
+        throw e;
+      }
       if (!root) return;
       let nextError: Node | undefined;
       for (const c of root.namedChildren) {

@@ -1,6 +1,9 @@
 import { ALL_LANGUAGES, defineRule } from '../../engine/rule';
 
-/** Reported by the audit pool when a file exceeds its time budget: it is stopped, the audit goes on. */
+/**
+ * Reported when a parse runs out of its time budget (the tree-sitter frontends, in the editor too) and by the audit pool
+ * when a file exceeds its time budget: the file is stopped, the run goes on.
+ */
 export default defineRule({
   meta: {
     id: 'analysis-timeout',
