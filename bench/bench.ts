@@ -113,10 +113,10 @@ async function main(): Promise<void> {
     const secs = (performance.now() - a0) / 1000;
     out.push(`| ${result.jobs} | ${secs.toFixed(1)} s | **${(result.files / secs).toFixed(0)}** | ${result.findings.length} |`);
   }
-  fs.rmSync(corpus, { recursive: true, force: true });
 
-  const latency = await serverLatency();
+  const latency = await serverLatency(corpus);
   out.push('', '## Language server', '', ...latency);
+  fs.rmSync(corpus, { recursive: true, force: true });
 
   const report = out.join('\n') + '\n';
   process.stdout.write(report);

@@ -9,9 +9,10 @@ const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[M
 
 /**
  * Starts out/server.js over stdio with a 0 ms debounce and measures: time to `initialize`, didChange ->
- * publishDiagnostics for a 1,000-line file per language, hover and code action answers, and resident memory.
+ * publishDiagnostics for a 1,000-line file per language, hover and code action answers, then resident memory after
+ * Audit Workspace of `corpus`.
  */
-export async function serverLatency(): Promise<string[]> {
+export async function serverLatency(corpus: string): Promise<string[]> {
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-lsp-bench-'));
   const t0 = performance.now();
   const proc = spawn(process.execPath, [path.join(__dirname, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -80,8 +81,22 @@ export async function serverLatency(): Promise<string[]> {
     );
     await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
   }
-  const rss = fs.readFileSync(`/proc/${proc.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1];
-  out.push('', `Server resident memory after the runs: ${rss ? (Number(rss) / 1024).toFixed(0) : '?'} MB`);
+  const rss = (): string => {
+    const kb = fs.readFileSync(`/proc/${proc.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1];
+    return kb ? `${(Number(kb) / 1024).toFixed(0)} MB` : '?';
+  };
+  out.push('', `Server resident memory after the runs above: ${rss()}`);
+  const a0 = performance.now();
+  const summary = (await conn.sendRequest('workspace/executeCommand', {
+    command: 'faultline.server.auditWorkspace',
+    arguments: [[corpus]],
+  })) as { files: number; findings: unknown[] };
+  const secs = (performance.now() - a0) / 1000;
+  out.push(
+    '',
+    `Audit Workspace of the audit corpus in the server: ${summary.files} files, ${summary.findings.length} findings in ${secs.toFixed(1)} s; ` +
+      `resident memory after it: ${rss()}`,
+  );
   conn.dispose();
   proc.kill();
   fs.rmSync(ws, { recursive: true, force: true });

@@ -3,6 +3,8 @@ import type { Loc, Position, Range } from './types';
 /** Maps offsets to 0-based line/UTF-16 column positions for one text (built once per parse). */
 export class LineIndex {
   private readonly starts: number[] = [0];
+  /** The line of the last lookup: frontends ask in source order, so the next answer is usually on it or the next. */
+  private last = 0;
 
   constructor(readonly text: string) {
     for (let i = 0; i < text.length; i++) {
@@ -14,14 +16,22 @@ export class LineIndex {
 
   position(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
+    const starts = this.starts;
+    for (let l = this.last; l <= this.last + 1 && l < starts.length; l++) {
+      if (starts[l]! <= o && (l + 1 === starts.length || starts[l + 1]! > o)) {
+        this.last = l;
+        return { line: l, character: o - starts[l]! };
+      }
+    }
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= o) lo = mid;
+      if (starts[mid]! <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: o - this.starts[lo]! };
+    this.last = lo;
+    return { line: lo, character: o - starts[lo]! };
   }
 
   offset(pos: Position): number {

@@ -377,13 +377,15 @@ class Lowerer {
 
   private forEachNode(visit: (n: ts.Node) => void): void {
     const stack: ts.Node[] = [this.sf];
+    const kids: ts.Node[] = [];
+    const collect = (c: ts.Node): void => {
+      kids.push(c);
+    };
     while (stack.length) {
       const n = stack.pop()!;
       visit(n);
-      const kids: ts.Node[] = [];
-      n.forEachChild((c) => {
-        kids.push(c);
-      });
+      kids.length = 0;
+      n.forEachChild(collect);
       for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
     }
   }
