@@ -15,7 +15,11 @@ const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[M
 export async function serverLatency(corpus: string): Promise<string[]> {
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-lsp-bench-'));
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [path.join(__dirname, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // started as the extension starts it (client/extension.ts): with 2 malloc arenas
+  const proc = spawn(process.execPath, [path.join(__dirname, 'server.js'), '--stdio'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, MALLOC_ARENA_MAX: '2' },
+  });
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   let waiting: ((v: unknown) => void) | undefined;
   conn.onNotification('textDocument/publishDiagnostics', () => waiting?.(undefined));

@@ -1,8 +1,7 @@
 import type { CancellationToken, Connection, Diagnostic, WorkDoneProgressReporter } from 'vscode-languageserver';
-import { analyzeProgram } from '../shared/engine/analyze';
-import { parseSource } from '../shared/engine/frontends';
-import type { Severity } from '../shared/engine/rule';
-import { discoverFiles, groupPrograms, loadProgram } from '../shared/engine/workspace';
+import { audit } from '../shared/engine/audit';
+import type { Finding, Severity } from '../shared/engine/rule';
+import type { ReportedFinding } from '../shared/engine/report';
 import { ruleById } from '../shared/rules';
 import type { Analysis } from './analysis';
 import { toDiagnostic, toUri } from './convert';
@@ -26,7 +25,10 @@ export interface AuditSummary {
 
 /**
  * Faultline: Audit Workspace. Analyses every IaC file of the folders with progress and cancellation, and publishes
- * diagnostics for every file (the Problems panel fills). Files are parsed without caching so memory stays flat.
+ * diagnostics for every file (the Problems panel fills). The programs are analysed in worker threads: the server
+ * stays responsive to typing meanwhile, and what the audit allocates goes with the workers (the server's heap would
+ * otherwise grow by hundreds of MB on a large workspace and keep them). Open files are analysed from their buffers,
+ * in the server, as when typing.
  */
 export async function auditWorkspace(
   connection: Connection,
@@ -38,53 +40,61 @@ export async function auditWorkspace(
 ): Promise<AuditSummary> {
   const t0 = performance.now();
   const summary: AuditSummary = { files: 0, cancelled: false, durationMs: 0, skipped: [], findings: [] };
+  const add = (f: Omit<Finding, 'fixes'>): void => {
+    const meta = ruleById(f.ruleId)?.meta;
+    summary.findings.push({
+      ruleId: f.ruleId,
+      title: meta?.title ?? f.ruleId,
+      severity: f.severity,
+      category: meta?.category ?? 'analyser',
+      file: f.loc.file,
+      line: f.loc.range.start.line,
+      character: f.loc.range.start.character,
+      message: f.message,
+    });
+  };
+  const publish = (file: string, findings: Omit<Finding, 'fixes'>[], all: readonly Omit<Finding, 'fixes'>[]): void => {
+    const uri = toUri(file);
+    if (!findings.length && !published.has(uri)) return;
+    const diagnostics: Diagnostic[] = findings.map((f) => toDiagnostic(f, all.indexOf(f)));
+    void connection.sendDiagnostics({ uri, diagnostics });
+    if (findings.length) published.add(uri);
+  };
   progress.begin('Faultline: auditing the workspace', 0, 'finding files', true);
   try {
     for (const folder of folders) {
+      if (token.isCancellationRequested) break;
       const { config } = analysis.config(folder + '/faultline.json');
-      const { files, skipped } = discoverFiles([folder], { ignore: config?.ignore });
-      for (const s of skipped) summary.skipped.push({ file: s.path, reason: s.reason });
-      const units = groupPrograms(files);
-      let done = 0;
-      for (const unit of units) {
-        if (token.isCancellationRequested) {
-          summary.cancelled = true;
-          return summary;
-        }
-        const program = loadProgram(unit, analysis.read, (f, t) => (analysis.isOpen(f) ? analysis.parse(f, t) : parseSource(f, t)));
-        const findings = analyzeProgram(program, {
-          config: { ...config, rules: { ...config?.rules, ...analysis.settings.rules } },
-          profile: analysis.settings.profile !== 'auto' ? analysis.settings.profile : config?.profile,
-        });
-        summary.files += program.files.length;
-        for (const file of program.files) {
-          const mine = findings.filter((f) => f.loc.file === file.path);
-          const uri = toUri(file.path);
-          if (mine.length || published.has(uri)) {
-            const diagnostics: Diagnostic[] = mine.map((f) => toDiagnostic(f, findings.indexOf(f)));
-            void connection.sendDiagnostics({ uri, diagnostics });
-            if (mine.length) published.add(uri);
+      const openHere = new Set<string>();
+      const result = await audit([folder], {
+        pool: true,
+        findingsOnly: true,
+        config: { ...config, rules: { ...config?.rules, ...analysis.settings.rules } },
+        profile: analysis.settings.profile !== 'auto' ? analysis.settings.profile : config?.profile,
+        cancelled: () => token.isCancellationRequested,
+        onProgress: (done, total) => progress.report(Math.round((done / total) * 100), `${done} of ${total} programs`),
+        stream: (report) => {
+          const byFile = new Map<string, ReportedFinding[]>(report.files.map((f) => [f, []]));
+          for (const f of report.findings) byFile.get(f.loc.file)?.push(f);
+          for (const [file, mine] of byFile) {
+            // An open file's diagnostics come from its buffer, not from the disk the worker read.
+            if (analysis.isOpen(file)) {
+              openHere.add(file);
+              continue;
+            }
+            publish(file, mine, report.findings);
+            for (const f of mine) add(f);
           }
-        }
-        for (const f of findings) {
-          const meta = ruleById(f.ruleId)?.meta;
-          summary.findings.push({
-            ruleId: f.ruleId,
-            title: meta?.title ?? f.ruleId,
-            severity: f.severity,
-            category: meta?.category ?? 'analyser',
-            file: f.loc.file,
-            line: f.loc.range.start.line,
-            character: f.loc.range.start.character,
-            message: f.message,
-          });
-        }
-        done++;
-        progress.report(Math.round((done / units.length) * 100), `${done} of ${units.length} programs`);
-        // Yield to the event loop so cancellation and other requests are served during long audits.
-        await new Promise((r) => setImmediate(r));
+        },
+      });
+      summary.files += result.files;
+      for (const s of result.skipped) summary.skipped.push({ file: s.path, reason: s.reason });
+      for (const file of openHere) {
+        const live = analysis.analyze(file);
+        for (const f of live?.byFile.get(file) ?? []) add(f);
       }
     }
+    summary.cancelled = token.isCancellationRequested;
     return summary;
   } finally {
     summary.durationMs = Math.round(performance.now() - t0);

@@ -20,7 +20,7 @@ export function lspRange(r: Range): LspRange {
 }
 
 /** A finding as an LSP diagnostic; `data.index` finds the finding again for hovers and code actions. */
-export function toDiagnostic(f: Finding, index: number): Diagnostic {
+export function toDiagnostic(f: Omit<Finding, 'fixes'>, index: number): Diagnostic {
   const meta = ruleById(f.ruleId)?.meta;
   const tags: DiagnosticTag[] = [];
   if (meta?.tags?.includes('unnecessary')) tags.push(DiagnosticTag.Unnecessary);

@@ -238,7 +238,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         if (p.command === 'faultline.server.sarif') {
           const folders = (p.arguments?.[0] as string[] | undefined) ?? analysis.roots;
           const result = await audit(folders, {
-            jobs: 1,
+            pool: true, // in worker threads: the server's heap keeps nothing of it
             config: analysis.config(path.join(folders[0] ?? '.', CONFIG_FILE)).config,
             profile: analysis.settings.profile,
           });

@@ -2,13 +2,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { AnalyzeOptions } from './analyze';
 import { initEngine } from './frontends';
-import { analyzeUnit, type ReportedFinding, type UnitReport } from './report';
+import { analyzeUnit, type ReportedFinding, type UnitOptions, type UnitReport } from './report';
 import { sortFindings } from './analyze';
 import { discoverFiles, groupPrograms, type ProgramUnit, type Skipped } from './workspace';
 
-export interface AuditOptions extends AnalyzeOptions {
+export interface AuditOptions extends UnitOptions {
   /** Worker threads; 1 analyses in this thread. Default: all cores when there is enough work. */
   jobs?: number;
   /** Time budget per file in a worker, in ms: a unit over budget is stopped and reported as `analysis-timeout`. */
@@ -18,6 +17,13 @@ export interface AuditOptions extends AnalyzeOptions {
   /** Heap limit per worker, in MB. */
   workerMemoryMb?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Always analyse in worker threads, even a small audit: a long-lived process (the language server) whose heap must
+   * not grow by what the audit allocates. */
+  pool?: boolean;
+  /** Each program's report as it completes; reports handed here are not collected in the result (only counts are). */
+  stream?: (report: UnitReport) => void;
+  /** Checked before each program: once true, no more programs are started. */
+  cancelled?: () => boolean;
 }
 
 export interface AuditResult {
@@ -52,10 +58,11 @@ export async function audit(paths: string[], opts: AuditOptions = {}): Promise<A
   const jobs = Math.max(1, Math.min(wanted, units.length));
   // Only a worker can be stopped when a file takes too long: use one whenever a file is large enough to be a risk.
   const guarded = files.some((f) => sizeOf(f) > GUARD_BYTES);
-  const pooled = (jobs > 1 || guarded) && fs.existsSync(WORKER);
+  const pooled = (jobs > 1 || guarded || !!opts.pool) && fs.existsSync(WORKER);
   const reports = pooled ? await inWorkers(units, opts, jobs) : await inProcess(units, opts);
   const result: AuditResult = { files: 0, findings: [], texts: new Map(), skipped, durationMs: 0, jobs: pooled ? jobs : 1 };
   for (const r of reports) {
+    if (!r) continue; // not started: the audit was cancelled
     result.files += r.files.length;
     for (const f of r.findings) result.findings.push(f); // no spread: a file may have 100,000+ findings
     for (const [f, t] of Object.entries(r.texts)) result.texts.set(f, t);
@@ -66,19 +73,34 @@ export async function audit(paths: string[], opts: AuditOptions = {}): Promise<A
   return result;
 }
 
+/** What the result keeps of a report: all of it, or only what it counts when the caller takes reports as they come. */
+function kept(report: UnitReport, opts: AuditOptions): UnitReport {
+  if (!opts.stream) return report;
+  opts.stream(report);
+  return { files: report.files, findings: [], texts: {}, ...(report.skipped ? { skipped: report.skipped } : {}) };
+}
+
 async function inProcess(units: ProgramUnit[], opts: AuditOptions): Promise<UnitReport[]> {
   await initEngine();
   const out: UnitReport[] = [];
-  units.forEach((u, i) => {
-    out.push(analyzeUnit(u, serializable(opts)));
+  for (const [i, u] of units.entries()) {
+    if (opts.cancelled?.()) break;
+    out.push(kept(analyzeUnit(u, serializable(opts)), opts));
     opts.onProgress?.(i + 1, units.length);
-  });
+  }
   return out;
 }
 
 /** What can be posted to a worker (no functions). */
-function serializable(opts: AuditOptions): AnalyzeOptions {
-  return { profile: opts.profile, config: opts.config, only: opts.only, skip: opts.skip, today: opts.today };
+function serializable(opts: AuditOptions): UnitOptions {
+  return {
+    profile: opts.profile,
+    config: opts.config,
+    only: opts.only,
+    skip: opts.skip,
+    today: opts.today,
+    findingsOnly: opts.findingsOnly,
+  };
 }
 
 function stopped(unit: ProgramUnit, ruleId: 'analysis-timeout' | 'internal-error', message: string): UnitReport {
@@ -125,8 +147,9 @@ function inWorkers(units: ProgramUnit[], opts: AuditOptions, jobs: number): Prom
       let timer: NodeJS.Timeout | undefined;
       const finish = (report: UnitReport): void => {
         clearTimeout(timer);
-        results[current.i] = report;
+        results[current.i] = kept(report, opts);
         opts.onProgress?.(++done, units.length);
+        if (opts.cancelled?.()) queue.length = 0;
       };
       const send = (): void => {
         const budget = perFile * Math.max(1, current.u.files.length);

@@ -20,8 +20,14 @@ export interface UnitReport {
   skipped?: Skipped[];
 }
 
+/** What a unit's analysis is asked for: findings, and unless `findingsOnly`, rendered fixes and file texts. */
+export interface UnitOptions extends AnalyzeOptions {
+  /** Findings without rendered fixes or file texts (the language server publishes diagnostics only). */
+  findingsOnly?: boolean;
+}
+
 /** Analyses one unit and renders its fixes; the per-unit work of `audit`, in a worker or in process. */
-export function analyzeUnit(unit: ProgramUnit, opts: AnalyzeOptions): UnitReport {
+export function analyzeUnit(unit: ProgramUnit, opts: UnitOptions): UnitReport {
   const skipped: Skipped[] = [];
   const sources = new Set(unit.files);
   const read = (file: string): string | undefined => {
@@ -37,6 +43,10 @@ export function analyzeUnit(unit: ProgramUnit, opts: AnalyzeOptions): UnitReport
   const findings = analyzeProgram(program, opts);
   const models = new Map<string, FileModel>(program.files.map((f) => [f.path, f]));
   const texts: Record<string, string> = {};
+  if (opts.findingsOnly) {
+    const bare = findings.map((f) => ({ ...f, fixes: [] }));
+    return { files: program.files.map((f) => f.path), findings: bare, texts, ...(skipped.length ? { skipped } : {}) };
+  }
   const reported = findings.map((f) => {
     const model = models.get(f.loc.file);
     if (model) texts[f.loc.file] = model.text;

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CodeAction, Hover, TextEdit } from 'vscode-languageserver-protocol';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { TestClient } from './lsp-client';
 
@@ -125,8 +126,34 @@ describe('language server over stdio', () => {
 });
 
 describe('workspace commands', () => {
+  it('stops Audit Workspace when the request is cancelled, and says so', async () => {
+    const big = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-cancel-'));
+    for (let i = 0; i < 400; i++) {
+      fs.mkdirSync(path.join(big, `m${i}`));
+      fs.writeFileSync(path.join(big, `m${i}`, 'main.tf'), `resource "aws_cloudwatch_log_group" "g" {\n  name = "/g/${i}"\n}\n`);
+    }
+    try {
+      const source = new CancellationTokenSource();
+      const pending = client.conn.sendRequest(
+        'workspace/executeCommand',
+        { command: 'faultline.server.auditWorkspace', arguments: [[big]] },
+        source.token,
+      );
+      setTimeout(() => source.cancel(), 300);
+      const summary = (await pending) as { files: number; cancelled: boolean };
+      expect(summary.cancelled).toBe(true);
+      expect(summary.files).toBeLessThan(400);
+    } finally {
+      fs.rmSync(big, { recursive: true, force: true });
+    }
+  });
+
   it('audits the workspace with a summary for the report, and exports SARIF', async () => {
     fs.writeFileSync(path.join(ws, 'prod', 'logs.tf'), 'resource "aws_cloudwatch_log_group" "audit" {\n  name = "/audit"\n}\n');
+    // An open file is audited from its buffer (unsaved edits), not from the disk the audit workers read.
+    const edited = path.join(ws, 'prod', 'edited.tf');
+    fs.writeFileSync(edited, 'resource "aws_cloudwatch_log_group" "app" {\n  name              = "/app"\n  retention_in_days = 30\n}\n');
+    await client.open('file://' + edited, 'terraform', 'resource "aws_cloudwatch_log_group" "app" {\n  name = "/app"\n}\n');
     const summary = (await client.conn.sendRequest('workspace/executeCommand', {
       command: 'faultline.server.auditWorkspace',
       arguments: [[ws]],
@@ -140,6 +167,8 @@ describe('workspace commands', () => {
     expect(
       summary.findings.some((f) => f.ruleId === 'log-retention-missing' && f.file.endsWith('logs.tf') && f.category === 'operations'),
     ).toBe(true);
+    expect(summary.findings.some((f) => f.ruleId === 'log-retention-missing' && f.file === edited)).toBe(true);
+    await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri: 'file://' + edited } });
     // The audit fills the Problems panel: diagnostics arrive for files that are not open.
     await client.waitFor('file://' + path.join(ws, 'prod', 'logs.tf'), (d) => d.some((x) => x.code === 'log-retention-missing'));
     const sarif = (await client.conn.sendRequest('workspace/executeCommand', { command: 'faultline.server.sarif', arguments: [[ws]] })) as {
