@@ -4,7 +4,7 @@ import { analyzeProgram } from '../shared/engine/analyze';
 import type { FaultlineConfig } from '../shared/engine/config';
 import { CONFIG_FILE, loadConfigFile, parseConfig, type ConfigError } from '../shared/engine/config-file';
 import { languageOf, parseSource } from '../shared/engine/frontends';
-import { forgetTrees, keptTreeCount } from '../shared/frontends/syntax-tree';
+import { forgetParses, keptParseCount } from '../shared/frontends/incremental';
 import type { ProfileSetting } from '../shared/engine/profile';
 import type { Finding } from '../shared/engine/rule';
 import { clearProjectCache, findPulumiRoot, groupPrograms, loadProgram, readFromDisk, type ProgramUnit } from '../shared/engine/workspace';
@@ -60,17 +60,17 @@ export class Analysis {
     // A closed buffer's model goes too (the disk text is parsed again if a sibling needs it): opening and closing
     // thousands of files must not keep thousands of models.
     this.models.delete(file);
-    forgetTrees(file);
+    forgetParses(file);
   }
 
   /** What the server holds, for `faultline.server.status`. */
-  counts(): { open: number; models: number; results: number; configs: number; trees: number } {
+  counts(): { open: number; models: number; results: number; configs: number; parses: number } {
     return {
       open: this.open.size,
       models: this.models.size,
       results: this.results.size,
       configs: this.configs.size,
-      trees: keptTreeCount(),
+      parses: keptParseCount(),
     };
   }
 

@@ -13,7 +13,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { initEngine } from '../shared/engine/frontends';
-import { keepTreesForIncrementalParsing } from '../shared/frontends/syntax-tree';
+import { keepParsesForIncrementalParsing } from '../shared/frontends/incremental';
 import { CONFIG_FILE } from '../shared/engine/config-file';
 import { Analysis, DEFAULT_SETTINGS, type Settings } from './analysis';
 import { codeActions } from './code-actions';
@@ -59,9 +59,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const opts = params.initializationOptions as Partial<Settings> | undefined;
     if (opts) analysis.settings = { ...DEFAULT_SETTINGS, ...opts };
     ready = initEngine();
-    // Keystrokes re-parse the few files being edited: keep their trees so tree-sitter parses only what changed. Each
-    // kept tree holds wasm memory several times its text, and wasm memory never shrinks: keep few.
-    keepTreesForIncrementalParsing(16);
+    // Keystrokes re-parse the few files being edited: keep their parses so only what changed is parsed again. A kept
+    // tree-sitter tree holds wasm memory several times its text, and wasm memory never shrinks: keep few.
+    keepParsesForIncrementalParsing(16);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },

@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keepTreesForIncrementalParsing, parseSyntaxTree, type SyntaxNode } from '../../shared/frontends/syntax-tree';
+import { keepParsesForIncrementalParsing } from '../../shared/frontends/incremental';
+import { parseSyntaxTree, type SyntaxNode } from '../../shared/frontends/syntax-tree';
+import { forgetSourceFile, parseTypeScript } from '../../shared/frontends/typescript/parse';
 import { initTreeSitter, type GrammarName } from '../../shared/frontends/treesitter';
 
 /**
@@ -30,9 +32,9 @@ const SOURCES: [GrammarName, string][] = [
 
 beforeAll(async () => {
   await initTreeSitter();
-  keepTreesForIncrementalParsing(8);
+  keepParsesForIncrementalParsing(8);
 });
-afterAll(() => keepTreesForIncrementalParsing(0));
+afterAll(() => keepParsesForIncrementalParsing(0));
 
 describe('incremental tree-sitter parsing', () => {
   for (const [grammar, rel] of SOURCES) {
@@ -57,6 +59,42 @@ describe('incremental tree-sitter parsing', () => {
           }
         }),
         { seed: 20261124, numRuns: 30 },
+      );
+    });
+  }
+});
+
+describe('incremental TypeScript parsing', () => {
+  for (const rel of ['examples/aurora-ts/lib/database-stack.ts', 'examples/webapp-js/index.js']) {
+    const file = path.join(__dirname, '../..', rel);
+    it(`lowers to the model of a fresh parse after random edit sequences (${rel})`, () => {
+      const original = fs.readFileSync(file, 'utf8');
+      const edit = fc.record({
+        at: fc.nat(),
+        remove: fc.nat({ max: 40 }),
+        insert: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('{', '}', '"', '`', '${', '\n', '(', ')', ': 1,', '//', 'é', '😀')),
+      });
+      // The fresh parses go under another path (whose parse is dropped each time), so the kept one chains edits.
+      const elsewhere = path.join(path.dirname(file), 'fresh', path.basename(file));
+      const model = (text: string, incremental: boolean): string => {
+        const m = parseTypeScript(text, incremental ? file : elsewhere);
+        if (!incremental) forgetSourceFile(elsewhere);
+        return JSON.stringify({ ...m, text: undefined })
+          .split(JSON.stringify(elsewhere).slice(1, -1))
+          .join(JSON.stringify(file).slice(1, -1));
+      };
+      fc.assert(
+        fc.property(fc.array(edit, { minLength: 1, maxLength: 15 }), (edits) => {
+          let text = original;
+          model(text, true);
+          for (const e of edits) {
+            const at = e.at % (text.length + 1);
+            text = text.slice(0, at) + e.insert + text.slice(at + e.remove);
+            const incremental = model(text, true);
+            expect(incremental).toBe(model(text, false));
+          }
+        }),
+        { seed: 20261207, numRuns: 30 },
       );
     });
   }

@@ -139,7 +139,7 @@ interface ServerStatus {
   open: number;
   models: number;
   results: number;
-  trees: number;
+  parses: number;
   timers: number;
   published: number;
 }
@@ -382,11 +382,11 @@ describe('the language server under abuse', () => {
             `(${mb(((after.memory.heapUsed - baseline.memory.heapUsed) / MEMORY_DOCS) * 1000)} MB per 1,000), resident ` +
             `${mb(baseline.memory.rss)} -> ${mb(after.memory.rss)} MB, ${(ms / MEMORY_DOCS).toFixed(1)} ms per document`,
         );
-        // Nothing of a closed document stays: no buffer, result, timer or wasm tree; only the bounded model cache.
-        expect({ open: after.open, results: after.results, trees: after.trees, timers: after.timers, published: after.published }).toEqual({
+        // Nothing of a closed document stays: no buffer, result, timer or kept parse; only the bounded model cache.
+        expect({ open: after.open, results: after.results, parses: after.parses, timers: after.timers, published: after.published }).toEqual({
           open: 0,
           results: 0,
-          trees: 0,
+          parses: 0,
           timers: 0,
           published: 0,
         });

@@ -64,6 +64,54 @@ export function scriptKind(path: string): ts.ScriptKind {
   return ts.ScriptKind.TS;
 }
 
+/** The last source file of each file, kept only where files are parsed again after small edits (the language server). */
+const lastSourceFiles = new Map<string, ts.SourceFile>();
+let keepSourceFiles = 0;
+
+/**
+ * Keep the source files of the `n` files parsed last, so that the next parse of one of them is the compiler's
+ * incremental parse (`ts.updateSourceFile`: the nodes outside the edit are reused). 0, the default, keeps none.
+ */
+export function keepSourceFilesForIncrementalParsing(n: number): void {
+  keepSourceFiles = n;
+  for (const key of lastSourceFiles.keys()) {
+    if (lastSourceFiles.size <= n) break;
+    lastSourceFiles.delete(key);
+  }
+}
+
+export function forgetSourceFile(path: string): void {
+  lastSourceFiles.delete(path);
+}
+
+export function keptSourceFileCount(): number {
+  return lastSourceFiles.size;
+}
+
+/** A fresh parse, or with a kept source file of `path`, an incremental one over the single edit between the texts. */
+function sourceFileFor(path: string, text: string): ts.SourceFile {
+  const last = keepSourceFiles > 0 ? lastSourceFiles.get(path) : undefined;
+  // An old source file is consumed by updateSourceFile: drop it first, whatever happens next.
+  lastSourceFiles.delete(path);
+  let sf: ts.SourceFile;
+  if (last && last.text === text) sf = last;
+  else if (last) {
+    const before = last.text;
+    const max = Math.min(before.length, text.length);
+    let start = 0;
+    while (start < max && before.charCodeAt(start) === text.charCodeAt(start)) start++;
+    let tail = 0;
+    while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === text.charCodeAt(text.length - 1 - tail)) tail++;
+    const change = ts.createTextChangeRange(ts.createTextSpan(start, before.length - tail - start), text.length - tail - start);
+    sf = ts.updateSourceFile(last, text, change);
+  } else sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
+  if (keepSourceFiles > 0) {
+    lastSourceFiles.set(path, sf);
+    if (lastSourceFiles.size > keepSourceFiles) lastSourceFiles.delete(lastSourceFiles.keys().next().value!);
+  }
+  return sf;
+}
+
 /** Parses a TypeScript or JavaScript file into the canonical model. Never throws. */
 export function parseTypeScript(text: string, path: string): FileModel {
   const language = languageOfPath(path);
@@ -81,7 +129,7 @@ export function parseTypeScript(text: string, path: string): FileModel {
   if (!text.includes('@pulumi/')) return model;
   let sf: ts.SourceFile;
   try {
-    sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
+    sf = sourceFileFor(path, text);
   } catch (e) {
     // The compiler's parser is recursive: thousands of nesting levels overflow its stack.
     const lines = new LineIndex(text);
