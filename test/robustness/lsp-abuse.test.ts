@@ -383,7 +383,13 @@ describe('the language server under abuse', () => {
             `${mb(baseline.memory.rss)} -> ${mb(after.memory.rss)} MB, ${(ms / MEMORY_DOCS).toFixed(1)} ms per document`,
         );
         // Nothing of a closed document stays: no buffer, result, timer or kept parse; only the bounded model cache.
-        expect({ open: after.open, results: after.results, parses: after.parses, timers: after.timers, published: after.published }).toEqual({
+        expect({
+          open: after.open,
+          results: after.results,
+          parses: after.parses,
+          timers: after.timers,
+          published: after.published,
+        }).toEqual({
           open: 0,
           results: 0,
           parses: 0,
