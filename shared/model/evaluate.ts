@@ -256,27 +256,44 @@ export function evalNumber(v: Value | undefined, program?: Program): number | un
 }
 
 /** Every value inside `v` (itself included), depth-first, following nothing. */
-export function* walkValues(v: Value | undefined, depth = 0): Generator<Value> {
-  if (!v || depth > 10_000) return;
-  yield v;
-  switch (v.kind) {
-    case 'template':
-      for (const p of v.parts) yield* walkValues(p, depth + 1);
-      break;
-    case 'list':
-      for (const i of v.items) yield* walkValues(i, depth + 1);
-      break;
-    case 'object':
-      for (const p of v.props) yield* walkValues(p.value, depth + 1);
-      break;
-    case 'call':
-      for (const a of v.args) yield* walkValues(a, depth + 1);
-      break;
-    case 'ref':
-      if (v.fallback) yield* walkValues(v.fallback, depth + 1);
-      break;
-    default:
-      break;
+export function* walkValues(v: Value | undefined): Generator<Value> {
+  // An explicit stack: a recursive generator passes every value up through each enclosing level (`yield*`), which made
+  // the rules that scan all values (hardcoded-secret, missing-local-file) a fifth of the rules' time.
+  const values: (Value | undefined)[] = [v];
+  const depths: number[] = [0];
+  const push = (children: readonly (Value | undefined)[], depth: number): void => {
+    for (let i = children.length - 1; i >= 0; i--) {
+      values.push(children[i]);
+      depths.push(depth);
+    }
+  };
+  while (values.length) {
+    const x = values.pop();
+    const depth = depths.pop()!;
+    if (!x || depth > 10_000) continue;
+    yield x;
+    switch (x.kind) {
+      case 'template':
+        push(x.parts, depth + 1);
+        break;
+      case 'list':
+        push(x.items, depth + 1);
+        break;
+      case 'object':
+        for (let i = x.props.length - 1; i >= 0; i--) {
+          values.push(x.props[i]!.value);
+          depths.push(depth + 1);
+        }
+        break;
+      case 'call':
+        push(x.args, depth + 1);
+        break;
+      case 'ref':
+        if (x.fallback) push([x.fallback], depth + 1);
+        break;
+      default:
+        break;
+    }
   }
 }
 
