@@ -59,6 +59,10 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   await initEngine();
   out.push(`Engine start (tree-sitter and both grammars): ${(performance.now() - t0).toFixed(0)} ms`, '');
+  out.push(
+    `Machine reference (sorting 1,000,000 pseudo-random numbers, median of 5; compare runs on different days with it): ${referenceMs().toFixed(0)} ms`,
+    '',
+  );
 
   out.push(
     '## Per 1,000 lines (medians of 20 runs on a generated ~2,000-line program)',
@@ -126,3 +130,16 @@ async function main(): Promise<void> {
 }
 
 void main();
+
+/** A fixed CPU-bound workload: the same code measured on another day is comparable only in units of this. */
+function referenceMs(): number {
+  const times: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    let x = 12345;
+    const xs = new Float64Array(1_000_000).map(() => (x = (x * 1103515245 + 12345) % 2 ** 31));
+    const t = performance.now();
+    xs.sort();
+    times.push(performance.now() - t);
+  }
+  return times.sort((a, b) => a - b)[2]!;
+}
