@@ -94,7 +94,7 @@ describe('incremental TypeScript parsing', () => {
             expect(incremental).toBe(model(text, false));
           }
         }),
-        { seed: 20261207, numRuns: 30 },
+        { seed: 20261207, numRuns: 15 },
       );
     });
   }
