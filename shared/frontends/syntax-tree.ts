@@ -1,4 +1,5 @@
 import type { Edit, Language, Tree, TreeCursor } from 'web-tree-sitter';
+import { changedSpan } from '../model/text';
 import { parserFor, rawCursor, type GrammarName, type RawCursor } from './treesitter';
 
 /**
@@ -411,22 +412,17 @@ function dropOldestTree(): void {
   entry.tree.delete();
 }
 
-/** The single edit turning `before` into `after`: their common prefix and suffix are untouched. */
+/** The single edit turning `before` into `after`, as tree-sitter wants it. */
 function editBetween(before: string, after: string): Edit {
-  const max = Math.min(before.length, after.length);
-  let start = 0;
-  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  let tail = 0;
-  while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  const { start, oldEnd, newEnd } = changedSpan(before, after);
   const oldSource = new Source(before);
-  const newSource = new Source(after);
   return {
     startIndex: start,
-    oldEndIndex: before.length - tail,
-    newEndIndex: after.length - tail,
+    oldEndIndex: oldEnd,
+    newEndIndex: newEnd,
     startPosition: oldSource.point(start),
-    oldEndPosition: oldSource.point(before.length - tail),
-    newEndPosition: newSource.point(after.length - tail),
+    oldEndPosition: oldSource.point(oldEnd),
+    newEndPosition: new Source(after).point(newEnd),
   } as Edit;
 }
 

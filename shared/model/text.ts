@@ -76,3 +76,13 @@ export function indentAt(text: string, offset: number): string {
 export function eol(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
 }
+
+/** The single edit turning `before` into `after`: their common prefix and suffix are untouched. */
+export function changedSpan(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
+  const max = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
+}

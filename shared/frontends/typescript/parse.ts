@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { evaluate, walkValues } from '../../model/evaluate';
-import { LineIndex } from '../../model/text';
+import { changedSpan, LineIndex } from '../../model/text';
 import type {
   Comment,
   FileModel,
@@ -96,13 +96,8 @@ function sourceFileFor(path: string, text: string): ts.SourceFile {
   let sf: ts.SourceFile;
   if (last && last.text === text) sf = last;
   else if (last) {
-    const before = last.text;
-    const max = Math.min(before.length, text.length);
-    let start = 0;
-    while (start < max && before.charCodeAt(start) === text.charCodeAt(start)) start++;
-    let tail = 0;
-    while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === text.charCodeAt(text.length - 1 - tail)) tail++;
-    const change = ts.createTextChangeRange(ts.createTextSpan(start, before.length - tail - start), text.length - tail - start);
+    const { start, oldEnd, newEnd } = changedSpan(last.text, text);
+    const change = ts.createTextChangeRange(ts.createTextSpan(start, oldEnd - start), newEnd - start);
     sf = ts.updateSourceFile(last, text, change);
   } else sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
   if (keepSourceFiles > 0) {
