@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { describeEvaluation, evaluate } from '../shared/model/evaluate';
+import { describeEvaluation, evaluate, optionValues } from '../shared/model/evaluate';
 import type { Program } from '../shared/model/program';
 import type { Loc, Property, Value } from '../shared/model/types';
 
@@ -43,7 +43,8 @@ export function inspectJson(program: Program, file: string): unknown {
         name: r.logicalName,
         multiplicity: r.multiplicity,
         range: range(r.loc),
-        options: Object.fromEntries(Object.entries(r.options).map(([k, v]) => [k, describeEvaluation(v as Value, program)])),
+        options: Object.fromEntries(optionValues(r.options).map(([k, v]) => [k, describeEvaluation(v, program)])),
+        ...(r.options.written ? { optionsWritten: r.options.written } : {}),
         properties: r.props.props.map((p) => prop(p, program)),
       })),
     parseErrors: program.files

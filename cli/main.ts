@@ -216,6 +216,7 @@ export async function main(argv: string[]): Promise<number> {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
     if (err.code?.startsWith('commander.')) return 2;
     process.stderr.write(`faultline: ${err.message ?? String(e)}\n`);
+    if (process.env.FAULTLINE_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
     return 2;
   }
   return exitCode;

@@ -1,5 +1,5 @@
 import type { Evaluated, Known, Program } from './program';
-import type { ObjectValue, Property, Resource, Value } from './types';
+import type { ObjectValue, Property, Resource, ResourceOptions, Value } from './types';
 
 const MAX_DEPTH = 64;
 
@@ -295,6 +295,13 @@ export function* walkValues(v: Value | undefined): Generator<Value> {
         break;
     }
   }
+}
+
+/** The resource options that hold values (`written` says how they were written; it is no value). */
+export function optionValues(options: ResourceOptions): [string, Value][] {
+  const out: [string, Value][] = [];
+  for (const [k, v] of Object.entries(options)) if (k !== 'written' && v !== undefined) out.push([k, v as Value]);
+  return out;
 }
 
 /** A short description of how a value evaluates, for hovers: "var.ha -> unknown: no default". */

@@ -142,6 +142,31 @@ describe('faultline inspect, rules, explain', () => {
     });
   });
 
+  it('inspects every example program, Pulumi resource options included', () => {
+    const root = path.resolve(__dirname, '../..');
+    const files = [
+      'examples/aurora-ts/lib/ecr-stack.ts',
+      'examples/webapp-js/index.js',
+      'examples/payments-py/__main__.py',
+      'examples/web-stack-tf/main.tf',
+    ];
+    for (const f of files) {
+      const r = run(['inspect', f], root);
+      expect(r.stderr, f).toBe('');
+      expect(r.code, f).toBe(0);
+    }
+    const ecr = JSON.parse(run(['inspect', 'examples/aurora-ts/lib/ecr-stack.ts'], root).stdout);
+    expect(ecr.resources[0]).toMatchObject({ optionsWritten: 'literal', options: { parent: expect.stringContaining('unknown') } });
+  });
+
+  it('stops quietly when its output is closed early (piped into head)', () => {
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" inspect examples/webapp-js/index.js | head -c 10`], {
+      cwd: path.resolve(__dirname, '../..'),
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+  });
+
   it('lists rules and explains one', () => {
     const list = run(['rules']);
     expect(list.stdout).toContain('rds-multi-az-disabled');

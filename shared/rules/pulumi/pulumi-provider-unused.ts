@@ -1,4 +1,4 @@
-import { evalString, getProperty, walkValues } from '../../model/evaluate';
+import { evalString, getProperty, optionValues, walkValues } from '../../model/evaluate';
 import type { Resource } from '../../model/types';
 import { PULUMI_LANGUAGES, defineRule } from '../../engine/rule';
 import { describe } from '../util';
@@ -39,7 +39,7 @@ export default defineRule({
       let mentions = 0;
       for (const r of program.resources) {
         if (r === p) continue;
-        for (const v of [...walkValues(r.props), ...Object.values(r.options).flatMap((o) => [...walkValues(o)])]) {
+        for (const v of [...walkValues(r.props), ...optionValues(r.options).flatMap(([, o]) => [...walkValues(o)])]) {
           if (v.kind === 'ref' && v.ref.name === p.symbol) mentions++;
         }
       }
