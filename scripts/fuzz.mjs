@@ -3,6 +3,8 @@
 //   npm run fuzz                      all robustness suites, long
 //   npm run fuzz -- fuzz              only test/robustness/fuzz.test.ts
 //   FAULTLINE_FUZZ_RUNS=20000 FAULTLINE_FUZZ_SEED=7 npm run fuzz -- fuzz
+//   FAULTLINE_FUZZ_TRACE=/tmp/cases npm run fuzz -- fuzz   each case is written there before it runs (a hang names it)
+// A long run stops at its first failing case and saves it; it does not shrink it (slow cases shrink for hours).
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
