@@ -19,7 +19,7 @@ import { Analysis, DEFAULT_SETTINGS, type Settings } from './analysis';
 import { codeActions } from './code-actions';
 import { toDiagnostic, toPath, toUri, lspRange } from './convert';
 import { hover } from './hover';
-import { auditWorkspace, type AuditSummary } from './audit';
+import { auditWorkspace } from './audit';
 import { audit } from '../shared/engine/audit';
 import { toSarif } from '../shared/engine/sarif';
 import { VERSION } from '../shared/engine/version';
@@ -35,7 +35,6 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const published = new Set<string>();
   let ready: Promise<void> = Promise.resolve();
   let supportsConfiguration = false;
-  let lastAudit: AuditSummary | undefined;
 
   const log = (msg: string): void => connection.console.log(`[faultline] ${msg}`);
 
@@ -72,7 +71,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         },
         // Not the palette commands' ids: the language client registers every command advertised here.
         executeCommandProvider: {
-          commands: ['faultline.server.auditWorkspace', 'faultline.server.report', 'faultline.server.sarif', 'faultline.server.status'],
+          commands: ['faultline.server.auditWorkspace', 'faultline.server.sarif', 'faultline.server.status'],
         },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -230,10 +229,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       async (p, token, progress) => {
         if (p.command === 'faultline.server.auditWorkspace') {
           const folders = (p.arguments?.[0] as string[] | undefined) ?? analysis.roots;
-          lastAudit = await auditWorkspace(connection, analysis, folders, token, progress, published);
-          return lastAudit;
+          // The summary goes to the client, which keeps it for its report; the server keeps nothing of an audit.
+          return auditWorkspace(connection, analysis, folders, token, progress, published);
         }
-        if (p.command === 'faultline.server.report') return lastAudit ?? null;
         if (p.command === 'faultline.server.status') return status();
         if (p.command === 'faultline.server.sarif') {
           const folders = (p.arguments?.[0] as string[] | undefined) ?? analysis.roots;
