@@ -21,8 +21,12 @@ export interface Settings {
 
 export const DEFAULT_SETTINGS: Settings = { enable: true, profile: 'auto', run: 'onType', rules: {}, debounceMs: 150 };
 
-/** Documents larger than this are not analysed while typing (the CLI skips files over 5 MB too). */
-const MAX_DOCUMENT_CHARS = 5 * 1024 * 1024;
+/**
+ * Documents larger than this are not analysed while typing: the editor analyses in its one thread, and 1 MB of dense
+ * Terraform (19,000 resources) already takes seconds and ~100 MB. `faultline audit` takes files up to 5 MB, in
+ * workers with a time budget.
+ */
+const MAX_DOCUMENT_CHARS = 1024 * 1024;
 
 /** Parsed models of files not open in the editor kept for sibling analyses (least recently used go first). */
 const MAX_CACHED_MODELS = 500;
@@ -193,7 +197,7 @@ export class Analysis {
     const finding: Finding = {
       ruleId: 'analysis-timeout',
       severity: 'low',
-      message: `this file has ${(chars / 1024 / 1024).toFixed(1)} MB of text; Faultline analyses files up to 5 MB`,
+      message: `this file has ${(chars / 1024 / 1024).toFixed(1)} MB of text; Faultline analyses files up to 1 MB while typing (\`faultline audit\` takes files up to 5 MB)`,
       loc: { file, start: 0, end: 0, range: { start: zero, end: zero } },
     };
     const result: ProgramResult = {

@@ -179,7 +179,7 @@ export interface Monster {
   /** Part of the default suite too (the others only run in the long run: too slow for a shared CI machine). */
   short?: boolean;
   /**
-   * Checked through `faultline audit` with a per-file time budget instead of in-process: beyond the server's 5 MB
+   * Checked through `faultline audit` with a per-file time budget instead of in-process: beyond the server's 1 MB
    * document cap, the audit is the only way such a file is analysed, and over the budget it must end as
    * `analysis-timeout`, not as a hang.
    */
@@ -307,7 +307,7 @@ export function monsters(): Monster[] {
     { name: 'empty.ts', short: true, text: () => '' },
     { name: 'empty.py', short: true, text: () => '' },
     { name: 'whitespace.py', text: () => rep(' \t\r\n', 50_000) },
-    // 10 MB files (the LSP analyses any open buffer; the CLI skips files over 5 MB)
+    // 10 MB files (the language server says it analyses open buffers up to 1 MB; the CLI skips files over 5 MB by default)
     { name: '10mb.tf', audit: true, text: () => tenMb('resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n') },
     {
       name: '10mb.ts',

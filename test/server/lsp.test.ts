@@ -90,6 +90,23 @@ describe('language server over stdio', () => {
     await client.waitFor(uri, (ds) => !ds.some((x) => x.code === 'rds-multi-az-disabled'));
   });
 
+  it('says instead of analysing when an open document is over 1 MB, and analyses it again once it is smaller', async () => {
+    const file = path.join(ws, 'huge', 'main.tf');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const uri = 'file://' + file;
+    const unit = 'resource "aws_cloudwatch_log_group" "g" {\n  name = "/g"\n}\n';
+    const huge = unit.repeat(Math.ceil((1.2 * 1024 * 1024) / unit.length));
+    const t0 = performance.now();
+    await client.open(uri, 'terraform', huge);
+    const diags = await client.waitFor(uri, (d) => d.length > 0);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(diags.map((d) => [d.code, d.severity])).toEqual([['analysis-timeout', 3]]);
+    expect(diags[0]!.message).toMatch(/1\.2 MB of text; Faultline analyses files up to 1 MB while typing/);
+    await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: unit }] });
+    await client.waitFor(uri, (d) => d.some((x) => x.code === 'log-retention-missing'));
+    await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  });
+
   it('analyses Pulumi TypeScript and offers pulumi.interpolate', async () => {
     const file = path.join(ws, 'index.ts');
     const uri = 'file://' + file;
