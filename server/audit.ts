@@ -53,10 +53,10 @@ export async function auditWorkspace(
       message: f.message,
     });
   };
-  const publish = (file: string, findings: Omit<Finding, 'fixes'>[], all: readonly Omit<Finding, 'fixes'>[]): void => {
+  const publish = (file: string, findings: Omit<Finding, 'fixes'>[], index: ReadonlyMap<Omit<Finding, 'fixes'>, number>): void => {
     const uri = toUri(file);
     if (!findings.length && !published.has(uri)) return;
-    const diagnostics: Diagnostic[] = findings.map((f) => toDiagnostic(f, all.indexOf(f)));
+    const diagnostics: Diagnostic[] = findings.map((f) => toDiagnostic(f, index.get(f)!));
     void connection.sendDiagnostics({ uri, diagnostics });
     if (findings.length) published.add(uri);
   };
@@ -76,13 +76,15 @@ export async function auditWorkspace(
         stream: (report) => {
           const byFile = new Map<string, ReportedFinding[]>(report.files.map((f) => [f, []]));
           for (const f of report.findings) byFile.get(f.loc.file)?.push(f);
+          // positions by identity: indexOf per finding was quadratic (a file may have 100,000 findings)
+          const index = new Map(report.findings.map((f, i) => [f, i]));
           for (const [file, mine] of byFile) {
             // An open file's diagnostics come from its buffer, not from the disk the worker read.
             if (analysis.isOpen(file)) {
               openHere.add(file);
               continue;
             }
-            publish(file, mine, report.findings);
+            publish(file, mine, index);
             for (const f of mine) add(f);
           }
         },

@@ -107,10 +107,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const result = analysis.analyze(file);
     // A newer edit arrived while analysing: its own run will publish.
     if (!result || documents.get(uri)?.version !== version) return;
+    // positions by identity: indexOf per finding was quadratic in the findings of the program
+    const index = new Map(result.findings.map((finding, i) => [finding, i]));
     for (const [f, fs] of result.byFile) {
       if (!analysis.isOpen(f)) continue;
       const target = toUri(f);
-      const diagnostics: Diagnostic[] = fs.map((finding) => toDiagnostic(finding, result.findings.indexOf(finding)));
+      const diagnostics: Diagnostic[] = fs.map((finding) => toDiagnostic(finding, index.get(finding)!));
       published.add(target);
       void connection.sendDiagnostics({ uri: target, version: documents.get(target)?.version, diagnostics });
     }

@@ -439,7 +439,7 @@ function parseBudgetMs(text: string): number {
   return 1500 + text.length / 1000;
 }
 
-/** CPU milliseconds of this thread where Node can tell (22.x+), else of the process. */
+/** CPU milliseconds of this thread where Node has `process.threadCpuUsage` (newer releases), else of the process. */
 const cpuMs: () => number = (() => {
   const thread = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
   const usage = thread ? () => thread.call(process) : () => process.cpuUsage();
