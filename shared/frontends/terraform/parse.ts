@@ -152,10 +152,11 @@ class Lowerer {
     // Each node travels with the names the for expressions and dynamic blocks around it bind, gathered on the way
     // down. Looking them up from each reference to the root was quadratic in the nesting: object keys parse as
     // variable expressions, and 10,000 nested objects took 3 to 23 s.
-    const NONE: ReadonlySet<string> = new Set();
-    const stack: [Node, ReadonlySet<string>][] = [[root, NONE]];
+    const stack: Node[] = [root];
+    const scopes: ReadonlySet<string>[] = [new Set()];
     while (stack.length) {
-      const [n, outer] = stack.pop()!;
+      const n = stack.pop()!;
+      const outer = scopes.pop()!;
       if (n.isError) continue;
       // `moved { from = aws_s3_bucket.old }` names addresses that no longer exist, on purpose.
       if (n.type === 'block' && ADDRESS_BLOCKS.has(kids(n)[0]?.text ?? '')) continue;
@@ -164,9 +165,12 @@ class Lowerer {
         if (r) out.push(r);
         continue;
       }
-      const bound = this.iterationNames(n);
+      const bound = n.type === 'block' || n.type === 'for_tuple_expr' || n.type === 'for_object_expr' ? this.iterationNames(n) : [];
       const names = bound.length ? new Set([...outer, ...bound]) : outer;
-      for (let i = n.children.length - 1; i >= 0; i--) stack.push([n.children[i]!, names]);
+      for (let i = n.children.length - 1; i >= 0; i--) {
+        stack.push(n.children[i]!);
+        scopes.push(names);
+      }
     }
     return out;
   }
