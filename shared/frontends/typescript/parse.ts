@@ -238,6 +238,7 @@ class Lowerer {
   private readonly configReads = new Map<ts.Node, PulumiFacts['configReads'][number]>();
   private readonly internalErrors: NonNullable<FileModel['internalErrors']> = [];
   private depth = 0;
+  private comments: Comment[] = [];
 
   constructor(
     private readonly sf: ts.SourceFile,
@@ -254,10 +255,10 @@ class Lowerer {
     model.pulumi = facts;
     if (!facts.isPulumi) return model;
     model.parseErrors = this.parseErrors();
-    this.prescan();
-    this.walk(model, facts);
+    const visited = this.scan();
+    this.walk(visited, model, facts);
     facts.configReads = [...this.configReads.values()];
-    model.comments = this.collectComments();
+    model.comments = this.comments;
     if (this.internalErrors.length) model.internalErrors = this.internalErrors;
     return model;
   }
@@ -403,22 +404,15 @@ class Lowerer {
     return undefined;
   }
 
-  // ---- prescan: reassigned names and component classes
+  // ---- the one pass over every node: reassigned names, component classes, comments, and the nodes `visit` acts on
 
-  private prescan(): void {
-    this.forEachNode((n) => {
-      if (ts.isBinaryExpression(n) && ts.isIdentifier(n.left)) {
-        const op = n.operatorToken.kind;
-        if (op >= ts.SyntaxKind.FirstAssignment && op <= ts.SyntaxKind.LastAssignment) this.reassigned.add(n.left.text);
-      } else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && ts.isIdentifier(n.operand)) {
-        if (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken) this.reassigned.add(n.operand.text);
-      } else if (ts.isClassLike(n) && n.name && this.extendsComponent(n)) {
-        this.components.set(n.name.text, n);
-      }
-    });
-  }
-
-  private forEachNode(visit: (n: ts.Node) => void): void {
+  /**
+   * Walks every node once (an explicit stack: the parser builds deep trees) and returns, in source order, the nodes
+   * `visit` may act on; the rest of the file is never looked at again.
+   */
+  private scan(): ts.Node[] {
+    const out: ts.Node[] = [];
+    const comments = new CommentCollector(this.text, (pos, end) => this.comment(pos, end));
     const stack: ts.Node[] = [this.sf];
     const kids: ts.Node[] = [];
     const collect = (c: ts.Node): void => {
@@ -426,11 +420,54 @@ class Lowerer {
     };
     while (stack.length) {
       const n = stack.pop()!;
-      visit(n);
+      if (n.kind < ts.SyntaxKind.FirstNode) {
+        // a token (identifier, literal, keyword): trivia, then its text, which is no comment (strings, templates...)
+        comments.scan(n.pos, n.end, false);
+        continue;
+      }
+      switch (n.kind) {
+        case ts.SyntaxKind.BinaryExpression: {
+          const b = n as ts.BinaryExpression;
+          const op = b.operatorToken.kind;
+          if (ts.isIdentifier(b.left) && op >= ts.SyntaxKind.FirstAssignment && op <= ts.SyntaxKind.LastAssignment)
+            this.reassigned.add(b.left.text);
+          if (op === ts.SyntaxKind.PlusToken) out.push(n);
+          break;
+        }
+        case ts.SyntaxKind.PrefixUnaryExpression:
+        case ts.SyntaxKind.PostfixUnaryExpression: {
+          const u = n as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression;
+          if (ts.isIdentifier(u.operand) && (u.operator === ts.SyntaxKind.PlusPlusToken || u.operator === ts.SyntaxKind.MinusMinusToken))
+            this.reassigned.add(u.operand.text);
+          break;
+        }
+        case ts.SyntaxKind.ClassDeclaration:
+        case ts.SyntaxKind.ClassExpression: {
+          const c = n as ts.ClassLikeDeclaration;
+          if (c.name && this.extendsComponent(c)) {
+            this.components.set(c.name.text, c);
+            out.push(n);
+          }
+          break;
+        }
+        case ts.SyntaxKind.ForStatement:
+        case ts.SyntaxKind.ForOfStatement:
+        case ts.SyntaxKind.ForInStatement:
+        case ts.SyntaxKind.WhileStatement:
+        case ts.SyntaxKind.DoStatement:
+        case ts.SyntaxKind.NewExpression:
+        case ts.SyntaxKind.TemplateExpression:
+        case ts.SyntaxKind.CallExpression:
+        case ts.SyntaxKind.PropertyAssignment:
+          out.push(n);
+      }
       kids.length = 0;
       n.forEachChild(collect);
+      comments.gaps(n, kids);
       for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
     }
+    this.comments = comments.result();
+    return out;
   }
 
   private extendsComponent(cls: ts.ClassLikeDeclaration): boolean {
@@ -447,32 +484,39 @@ class Lowerer {
 
   // ---- the walk: resources, string builds, config reads, components
 
-  private walk(model: FileModel, facts: PulumiFacts): void {
-    // Two parallel stacks and one reusable child buffer: this loop visits every node of the file.
-    const nodes: ts.Node[] = [this.sf];
-    const ctxs: Context[] = [{ loop: false }];
-    const kids: ts.Node[] = [];
-    const collect = (c: ts.Node): void => {
-      kids.push(c);
+  /** Visits `nodes` (from `scan`, in source order), each in the context its ancestors give it. */
+  private walk(nodes: ts.Node[], model: FileModel, facts: PulumiFacts): void {
+    const root: Context = { loop: false };
+    /** The context of each visited node. */
+    const own = new Map<ts.Node, Context>();
+    /** What the children of a node see, where known: its `visit` result, or what was found above it. */
+    const below = new Map<ts.Node, Context>();
+    const contextOf = (node: ts.Node): Context => {
+      let ctx = root;
+      const passed: ts.Node[] = [];
+      for (let child = node, a = node.parent; a; child = a, a = a.parent) {
+        const inner = below.get(a);
+        if (inner) {
+          // A call's context (callback, ...) applies to its arguments only, not to its callee.
+          const args = ts.isCallExpression(a) ? a.arguments : undefined;
+          ctx = args && !(child.pos >= args.pos && child.end <= args.end) ? own.get(a)! : inner;
+          break;
+        }
+        passed.push(a);
+      }
+      for (const a of passed) below.set(a, ctx);
+      return ctx;
     };
-    while (nodes.length) {
-      const node = nodes.pop()!;
-      const ctx = ctxs.pop()!;
+    for (const node of nodes) {
+      const ctx = contextOf(node);
+      own.set(node, ctx);
       let inner = ctx;
       try {
         inner = this.visit(node, ctx, model, facts);
       } catch (e) {
         this.internalErrors.push({ loc: this.loc(node), message: message(e) });
       }
-      kids.length = 0;
-      node.forEachChild(collect);
-      // A call's context (callback, ...) applies to its arguments only, not to its callee.
-      const args = ts.isCallExpression(node) ? node.arguments : undefined;
-      for (let i = kids.length - 1; i >= 0; i--) {
-        const c = kids[i]!;
-        nodes.push(c);
-        ctxs.push(args && !(c.pos >= args.pos && c.end <= args.end) ? ctx : inner);
-      }
+      below.set(node, inner);
     }
   }
 
@@ -1223,66 +1267,65 @@ class Lowerer {
     });
   }
 
-  /**
-   * Every comment: the comments of the trivia between tokens (the AST has no comment nodes). Trivia lies in the
-   * gaps of a node's range its children do not cover (around punctuation and keywords, which are not AST nodes) and
-   * before a token child's text; one scanner pass over each, with no token nodes built (`getChildren` builds them).
-   */
-  private collectComments(): Comment[] {
-    const text = this.text;
-    const out: Comment[] = [];
-    const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text);
-    /** Comments in text..end, which holds only trivia and (with `tokens`) punctuation and keywords. */
-    const scan = (pos: number, end: number, tokens: boolean): void => {
-      if (pos >= end) return;
-      let slash = pos;
-      while (slash < end && text.charCodeAt(slash) !== 47) slash++;
-      if (slash >= end) return; // no `/`: no comment can start here
-      scanner.resetTokenState(pos);
-      for (;;) {
-        const kind = scanner.scan();
-        if (kind === ts.SyntaxKind.EndOfFileToken || scanner.getTokenEnd() > end) return;
-        if (kind === ts.SyntaxKind.SingleLineCommentTrivia || kind === ts.SyntaxKind.MultiLineCommentTrivia) {
-          out.push(this.comment({ pos: scanner.getTokenStart(), end: scanner.getTokenEnd(), kind }));
-        } else if (!tokens && !isTrivia(kind)) return;
-        if (scanner.getTokenEnd() >= end) return;
-      }
-    };
-    const stack: ts.Node[] = [this.sf];
-    const kids: ts.Node[] = [];
-    const collect = (c: ts.Node): void => {
-      kids.push(c);
-    };
-    const collectAll = (cs: ts.NodeArray<ts.Node>): void => {
-      for (const c of cs) kids.push(c);
-    };
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n.kind < ts.SyntaxKind.FirstNode) {
-        // a token (identifier, literal, keyword): trivia, then its text, which is no comment (strings, templates...)
-        scan(n.pos, n.end, false);
-        continue;
-      }
-      kids.length = 0;
-      n.forEachChild(collect, collectAll);
-      let pos = n.pos;
-      for (const c of kids) {
-        if (c.pos > pos) scan(pos, c.pos, true);
-        if (c.end > pos) pos = c.end;
-      }
-      if (n.end > pos) scan(pos, n.end, true);
-      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
-    }
-    const seen = new Set<number>();
-    return out.filter((c) => !seen.has(c.loc.start) && seen.add(c.loc.start)).sort((a, b) => a.loc.start - b.loc.start);
+  private comment(pos: number, end: number): Comment {
+    const raw = this.text.slice(pos, end);
+    const body = raw.startsWith('//') ? raw.slice(2) : raw.slice(2, -2);
+    const loc = this.span(pos, end);
+    const before = this.text.slice(this.lines.lineStart(loc.range.start.line), pos);
+    return { loc, text: body, trailing: before.trim() !== '' };
+  }
+}
+
+/**
+ * Every comment of a file, gathered during `scan`: the comments of the trivia between tokens (the AST has no comment
+ * nodes). Trivia lies in the gaps of a node's range its children do not cover (around punctuation and keywords, which
+ * are not AST nodes) and before a token child's text; one scanner pass over each, with no token nodes built
+ * (`getChildren` builds them).
+ */
+class CommentCollector {
+  private readonly out: Comment[] = [];
+  private readonly scanner: ts.Scanner;
+
+  constructor(
+    private readonly text: string,
+    private readonly make: (pos: number, end: number) => Comment,
+  ) {
+    this.scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text);
   }
 
-  private comment(c: ts.CommentRange): Comment {
-    const raw = this.text.slice(c.pos, c.end);
-    const body = c.kind === ts.SyntaxKind.SingleLineCommentTrivia ? raw.slice(2) : raw.slice(2, -2);
-    const loc = this.span(c.pos, c.end);
-    const before = this.text.slice(this.lines.lineStart(loc.range.start.line), c.pos);
-    return { loc, text: body, trailing: before.trim() !== '' };
+  /** Comments in pos..end, which holds only trivia and (with `tokens`) punctuation and keywords. */
+  scan(pos: number, end: number, tokens: boolean): void {
+    if (pos >= end) return;
+    const text = this.text;
+    let slash = pos;
+    while (slash < end && text.charCodeAt(slash) !== 47) slash++;
+    if (slash >= end) return; // no `/`: no comment can start here
+    const scanner = this.scanner;
+    scanner.resetTokenState(pos);
+    for (;;) {
+      const kind = scanner.scan();
+      if (kind === ts.SyntaxKind.EndOfFileToken || scanner.getTokenEnd() > end) return;
+      if (kind === ts.SyntaxKind.SingleLineCommentTrivia || kind === ts.SyntaxKind.MultiLineCommentTrivia) {
+        this.out.push(this.make(scanner.getTokenStart(), scanner.getTokenEnd()));
+      } else if (!tokens && !isTrivia(kind)) return;
+      if (scanner.getTokenEnd() >= end) return;
+    }
+  }
+
+  /** The comments in the parts of `n` its children `kids` do not cover. */
+  gaps(n: ts.Node, kids: readonly ts.Node[]): void {
+    let pos = n.pos;
+    for (const c of kids) {
+      if (c.pos > pos) this.scan(pos, c.pos, true);
+      if (c.end > pos) pos = c.end;
+    }
+    if (n.end > pos) this.scan(pos, n.end, true);
+  }
+
+  /** The comments, in source order, each once. */
+  result(): Comment[] {
+    const seen = new Set<number>();
+    return this.out.filter((c) => !seen.has(c.loc.start) && seen.add(c.loc.start)).sort((a, b) => a.loc.start - b.loc.start);
   }
 }
 
