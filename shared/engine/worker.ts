@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { initEngine } from './frontends';
+import { plainLocs } from '../model/text';
 import { analyzeUnit, type UnitOptions } from './report';
 import type { ProgramUnit } from './workspace';
 
@@ -8,5 +9,5 @@ const opts = (workerData as { opts: UnitOptions }).opts;
 // The pool starts a unit's time budget only after this 'ready': loading the engine is not the unit's time.
 void initEngine().then(() => parentPort?.postMessage('ready'));
 parentPort?.on('message', (unit: ProgramUnit) => {
-  parentPort?.postMessage(analyzeUnit(unit, opts));
+  parentPort?.postMessage(plainLocs(analyzeUnit(unit, opts)));
 });
