@@ -99,7 +99,7 @@ function sourceFileFor(path: string, text: string): ts.SourceFile {
     const { start, oldEnd, newEnd } = changedSpan(last.text, text);
     const change = ts.createTextChangeRange(ts.createTextSpan(start, oldEnd - start), newEnd - start);
     sf = ts.updateSourceFile(last, text, change);
-  } else sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
+  } else sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKind(path)); // `scan` sets the parents
   if (keepSourceFiles > 0) {
     lastSourceFiles.set(path, sf);
     if (lastSourceFiles.size > keepSourceFiles) lastSourceFiles.delete(lastSourceFiles.keys().next().value!);
@@ -157,23 +157,24 @@ const FILE_ASSETS: Record<string, string> = {
 
 const NO_NAMES: ReadonlyMap<string, Declaration> = new Map();
 
-/** Nodes that can declare names (the scopes `scope()` reads); every other ancestor is skipped without a map. */
-function declaresNames(a: ts.Node): boolean {
-  switch (a.kind) {
-    case ts.SyntaxKind.SourceFile:
-    case ts.SyntaxKind.Block:
-    case ts.SyntaxKind.ModuleBlock:
-    case ts.SyntaxKind.CaseClause:
-    case ts.SyntaxKind.DefaultClause:
-    case ts.SyntaxKind.ForStatement:
-    case ts.SyntaxKind.ForOfStatement:
-    case ts.SyntaxKind.ForInStatement:
-    case ts.SyntaxKind.CatchClause:
-      return true;
-    default:
-      return ts.isFunctionLike(a);
-  }
-}
+/** By kind: nodes that can declare names (the scopes `scope()` reads); every other ancestor is skipped without a map. */
+const DECLARES_NAMES: readonly boolean[] = (() => {
+  const table: boolean[] = [];
+  for (let k = 0; k < ts.SyntaxKind.Count; k++) table.push(ts.isFunctionLike({ kind: k } as ts.Node));
+  for (const k of [
+    ts.SyntaxKind.SourceFile,
+    ts.SyntaxKind.Block,
+    ts.SyntaxKind.ModuleBlock,
+    ts.SyntaxKind.CaseClause,
+    ts.SyntaxKind.DefaultClause,
+    ts.SyntaxKind.ForStatement,
+    ts.SyntaxKind.ForOfStatement,
+    ts.SyntaxKind.ForInStatement,
+    ts.SyntaxKind.CatchClause,
+  ])
+    table[k] = true;
+  return table;
+})();
 
 /** Strips wrappers that do not change a value: parentheses, `as`, `satisfies`, `!`, `<T>x`. */
 export function skipTransparent(node: ts.Expression): ts.Expression {
@@ -231,6 +232,8 @@ class Lowerer {
   private readonly nodePath = new Map<string, string>();
   private readonly components = new Map<string, ts.ClassLikeDeclaration>();
   private readonly reassigned = new Set<string>();
+  /** Names declared anywhere but the file's own statements (parameters, block-scoped, loop and catch variables...). */
+  private readonly nestedNames = new Set<string>();
   private readonly scopes = new Map<ts.Node, Map<string, Declaration>>();
   private readonly initCache = new Map<ts.Node, Value>();
   private readonly inProgress = new Set<ts.Node>();
@@ -418,6 +421,10 @@ class Lowerer {
     const collect = (c: ts.Node): void => {
       kids.push(c);
     };
+    const addNested = (name: ts.BindingName): void => {
+      if (ts.isIdentifier(name)) this.nestedNames.add(name.text);
+      else for (const el of name.elements) if (!ts.isOmittedExpression(el)) addNested(el.name);
+    };
     while (stack.length) {
       const n = stack.pop()!;
       if (n.kind < ts.SyntaxKind.FirstNode) {
@@ -426,6 +433,19 @@ class Lowerer {
         continue;
       }
       switch (n.kind) {
+        case ts.SyntaxKind.Parameter:
+          addNested((n as ts.ParameterDeclaration).name);
+          break;
+        case ts.SyntaxKind.VariableDeclaration: {
+          const statement = n.parent.parent;
+          if (!ts.isVariableStatement(statement) || statement.parent !== this.sf) addNested((n as ts.VariableDeclaration).name);
+          break;
+        }
+        case ts.SyntaxKind.FunctionDeclaration: {
+          const f = n as ts.FunctionDeclaration;
+          if (f.name && n.parent !== this.sf) this.nestedNames.add(f.name.text);
+          break;
+        }
         case ts.SyntaxKind.BinaryExpression: {
           const b = n as ts.BinaryExpression;
           const op = b.operatorToken.kind;
@@ -444,6 +464,7 @@ class Lowerer {
         case ts.SyntaxKind.ClassDeclaration:
         case ts.SyntaxKind.ClassExpression: {
           const c = n as ts.ClassLikeDeclaration;
+          if (c.name && ts.isClassDeclaration(c) && n.parent !== this.sf) this.nestedNames.add(c.name.text);
           if (c.name && this.extendsComponent(c)) {
             this.components.set(c.name.text, c);
             out.push(n);
@@ -464,7 +485,11 @@ class Lowerer {
       kids.length = 0;
       n.forEachChild(collect);
       comments.gaps(n, kids);
-      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+      for (let i = kids.length - 1; i >= 0; i--) {
+        const c = kids[i]!;
+        (c as { parent: ts.Node }).parent = n;
+        stack.push(c);
+      }
     }
     this.comments = comments.result();
     return out;
@@ -972,6 +997,8 @@ class Lowerer {
 
   /** The declaration `name` refers to at `from`, by lexical scope (hoisting and TDZ aside). */
   private resolveName(name: string, from: ts.Node): Declaration | undefined {
+    // most names (imports, top-level consts) are declared at the top only: no walk up
+    if (!this.nestedNames.has(name)) return this.scope(this.sf).get(name);
     for (let a: ts.Node | undefined = from.parent; a; a = a.parent) {
       const d = this.scope(a).get(name);
       if (d) return d;
@@ -980,7 +1007,7 @@ class Lowerer {
   }
 
   private scope(a: ts.Node): ReadonlyMap<string, Declaration> {
-    if (!declaresNames(a)) return NO_NAMES;
+    if (!DECLARES_NAMES[a.kind]) return NO_NAMES;
     let m = this.scopes.get(a);
     if (m) return m;
     m = new Map();
