@@ -322,6 +322,19 @@ class CursorWalker implements Walker {
 /** Per language: whether each type id is named (asked of wasm once per type, not once per node). */
 const namedByLanguage = new WeakMap<Language, (boolean | undefined)[]>();
 
+/** What the copy met on its way, outside ERROR regions, in source order: comments, and ERROR and MISSING nodes. */
+export interface SyntaxExtras {
+  comments: SyntaxNode[];
+  problems: SyntaxNode[];
+}
+
+const extrasByRoot = new WeakMap<SyntaxNode, SyntaxExtras>();
+
+/** The extras of a tree copied by `toSyntaxTree` (undefined for any other node): no walk needed to find them. */
+export function syntaxExtras(root: SyntaxNode): SyntaxExtras | undefined {
+  return extrasByRoot.get(root);
+}
+
 /**
  * Copies a web-tree-sitter tree parsed from `text` into `SyntaxNode`s; the tree may be deleted afterwards.
  * `raw`: walk with the raw wasm cursor functions when available (the default), else with `TreeCursor`.
@@ -348,8 +361,13 @@ export function toSyntaxTree(tree: Tree, text: string, raw = true): SyntaxNode {
     if (missing || n.type === 'ERROR') n.hasError = true;
     return n;
   };
+  const extras: SyntaxExtras = { comments: [], problems: [] };
   try {
     const root = make();
+    extrasByRoot.set(root, extras);
+    // the number of open ERROR nodes: what lies inside one is not reported again
+    let inError = root.isError ? 1 : 0;
+    if (inError) extras.problems.push(root);
     // One pass without recursion (tree-sitter builds arbitrarily deep trees): a stack of the open nodes' children.
     const open: SyntaxNode[] = [root];
     const kids: SyntaxNode[][] = [];
@@ -360,13 +378,21 @@ export function toSyntaxTree(tree: Tree, text: string, raw = true): SyntaxNode {
       const fieldId = w.field();
       if (fieldId) n.fieldName = fields[fieldId] ?? undefined;
       kids[kids.length - 1]!.push(n);
+      if (inError === 0) {
+        if (n.hasError)
+          extras.problems.push(n); // only ERROR and MISSING nodes have it set yet
+        else if (n.type === 'comment') extras.comments.push(n);
+      }
       if (w.firstChild()) {
         open.push(n);
         kids.push([]);
+        if (n.isError) inError++;
         continue;
       }
       while (!w.nextSibling()) {
-        open.pop()!.setChildren(kids.pop()!);
+        const done = open.pop()!;
+        done.setChildren(kids.pop()!);
+        if (done.isError) inError--;
         if (!open.length || !w.parent()) return root;
       }
     }

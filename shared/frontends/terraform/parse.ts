@@ -1,4 +1,4 @@
-import { ParseTimeout, parseSyntaxTree, type SyntaxNode as Node } from '../syntax-tree';
+import { ParseTimeout, parseSyntaxTree, syntaxExtras, type SyntaxNode as Node } from '../syntax-tree';
 import { LineIndex } from '../../model/text';
 import type {
   Comment,
@@ -59,12 +59,18 @@ function errorText(e: unknown): string {
 }
 
 /** The children of a node without comments (comments are extras and may sit anywhere). */
-function kids(n: Node): Node[] {
-  return n.children.filter((c) => c.type !== 'comment');
+function kids(n: Node): readonly Node[] {
+  return withoutComments(n.children);
 }
 
-function namedKids(n: Node): Node[] {
-  return n.namedChildren.filter((c) => c.type !== 'comment');
+function namedKids(n: Node): readonly Node[] {
+  return withoutComments(n.namedChildren);
+}
+
+/** The nodes that are not comments: the same array when none is (most nodes hold none). */
+function withoutComments(cs: readonly Node[]): readonly Node[] {
+  for (const c of cs) if (c.type === 'comment') return cs.filter((x) => x.type !== 'comment');
+  return cs;
 }
 
 /** Unescapes a quoted HCL string chunk: backslash escapes and the `$${` / `%%{` template escapes. */
@@ -312,6 +318,13 @@ class Lowerer {
 
   /** One iterative walk (the tree may be deeper than the JS stack allows recursion). */
   private collectCommentsAndErrors(root: Node): void {
+    const extras = syntaxExtras(root);
+    if (extras) {
+      // the whole file: what the copy met on its way, as the walk below would find it
+      for (const n of extras.comments) if (!n.parent || this.mayHoldComments(n.parent)) this.addComment(n);
+      for (const n of extras.problems) this.addError(n.isError ? this.describeError(n) : this.describeMissing(n));
+      return;
+    }
     const stack: Node[] = [root];
     while (stack.length) {
       const n = stack.pop()!;
@@ -802,7 +815,7 @@ class Lowerer {
     return this.templateValue(n, pieces);
   }
 
-  private heredoc(n: Node, parts: Node[], depth: number): Value {
+  private heredoc(n: Node, parts: readonly Node[], depth: number): Value {
     const ids = parts.filter((p) => p.type === 'heredoc_identifier');
     const strip = parts.find((p) => p.type === 'heredoc_start')?.text === '<<-';
     const [openId, closeId] = ids;
