@@ -67,6 +67,7 @@ export async function main(argv: string[]): Promise<number> {
     jobs?: string;
     fileTimeout?: string;
     maxFileSize?: string;
+    maxMemory?: string;
     progress?: boolean;
   }
 
@@ -82,6 +83,9 @@ export async function main(argv: string[]): Promise<number> {
     const maxMb = o.maxFileSize === undefined ? undefined : Number(o.maxFileSize);
     if (maxMb !== undefined && !(maxMb > 0)) throw new UsageError('--max-file-size must be a positive number of megabytes');
     const maxFileBytes = maxMb === undefined ? undefined : Math.round(maxMb * 1024 * 1024);
+    const workerMemoryMb = o.maxMemory === undefined ? undefined : Number(o.maxMemory);
+    if (workerMemoryMb !== undefined && (!Number.isInteger(workerMemoryMb) || workerMemoryMb < 32))
+      throw new UsageError('--max-memory must be a whole number of megabytes, at least 32');
     const bar = progressBar(o.progress !== false);
     try {
       return await audit(paths, {
@@ -92,6 +96,7 @@ export async function main(argv: string[]): Promise<number> {
         jobs,
         fileTimeoutMs,
         maxFileBytes,
+        workerMemoryMb,
         onProgress: bar.update,
       });
     } finally {
@@ -122,6 +127,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-j, --jobs <n>', 'worker threads (default: all cores for large audits)')
     .option('--file-timeout <ms>', 'time budget per file: a file over it is reported as analysis-timeout (default: 10000)')
     .option('--max-file-size <MB>', 'skip (and list) files larger than this (default: 5)')
+    .option('--max-memory <MB>', 'heap limit of each worker thread: a file over it is reported as analysis-timeout (default: 1024)')
     .option('--no-progress', 'no progress bar on a terminal')
     .action(async (paths: string[], o: AuditOpts) => {
       let result = await runAudit(paths, o);

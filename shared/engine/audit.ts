@@ -176,8 +176,18 @@ function inWorkers(units: ProgramUnit[], opts: AuditOptions, jobs: number): Prom
         current = n;
         send();
       });
-      w.on('error', (e) => {
-        if (results[current.i] === undefined) finish(stopped(current.u, 'internal-error', `analysis failed: ${e.message}`));
+      w.on('error', (e: Error & { code?: string }) => {
+        if (results[current.i] !== undefined) return;
+        // a heap limit is a budget, as time is: the file is too large to analyse, Faultline did not fail
+        if (e.code === 'ERR_WORKER_OUT_OF_MEMORY')
+          finish(
+            stopped(
+              current.u,
+              'analysis-timeout',
+              `analysis needed more than ${opts.workerMemoryMb ?? 1024} MB of memory and was stopped; the file was not analysed`,
+            ),
+          );
+        else finish(stopped(current.u, 'internal-error', `analysis failed: ${e.message}`));
       });
       w.on('exit', (code) => {
         live--;

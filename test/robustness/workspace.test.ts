@@ -146,6 +146,20 @@ describe('workspaces that try to hurt', () => {
     }
   });
 
+  it("stops a file that needs more than its worker's heap limit as an analysis-timeout, and audits the rest", () => {
+    const ws = path.join(tmp, 'heap-limit');
+    // 2 MB of resources: about 60,000 of them, several hundred MB of model
+    write(path.join(ws, 'big', '__main__.py'), 'import pulumi_aws as aws\n' + 'aws.s3.BucketV2("b", bucket="x")\n'.repeat(62_000));
+    write(path.join(ws, 'small', 'main.tf'), 'resource "aws_cloudwatch_log_group" "app" {\n  name = "app"\n}\n');
+    const r = cli(['audit', '.', '--format', 'json', '--max-memory', '64', '--no-progress'], ws);
+    const findings = (JSON.parse(r.stdout) as { findings: { ruleId: string; message: string; file: string }[] }).findings;
+    expect(findings.filter((f) => f.file.endsWith('__main__.py')).map((f) => [f.ruleId, f.message])).toEqual([
+      ['analysis-timeout', 'analysis needed more than 64 MB of memory and was stopped; the file was not analysed'],
+    ]);
+    expect(findings.filter((f) => f.file.endsWith('main.tf')).map((f) => f.ruleId)).toContain('log-retention-missing');
+    expect(cli(['audit', '.', '--max-memory', '8'], ws).stderr).toContain('--max-memory must be a whole number of megabytes, at least 32');
+  });
+
   it('skips node_modules with thousands of .ts files and .terraform provider caches fast, and says so', () => {
     const ws = path.join(tmp, 'deps');
     write(path.join(ws, 'Pulumi.yaml'), 'name: deps\nruntime: nodejs\n');
