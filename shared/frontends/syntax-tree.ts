@@ -212,12 +212,28 @@ export class SyntaxNode {
   }
 }
 
+/**
+ * The index of the first of `nodes` that ends at or after `offset` (`nodes.length` if none): a binary search, as
+ * siblings are in source order and do not overlap. A file's root may have 100,000 children.
+ */
+export function firstEndingAtOrAfter(nodes: readonly { readonly endIndex: number }[], offset: number): number {
+  let lo = 0;
+  let hi = nodes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (nodes[mid]!.endIndex < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function descendantFor(root: SyntaxNode, start: number, end: number): SyntaxNode {
   let node = root;
   for (;;) {
     let next: SyntaxNode | undefined;
-    for (const c of node.children) {
-      if (c.endIndex < end) continue;
+    const cs = node.children;
+    for (let i = firstEndingAtOrAfter(cs, end); i < cs.length; i++) {
+      const c = cs[i]!;
       if (c.startIndex === c.endIndex ? c.endIndex < start : c.endIndex <= start) continue;
       if (start < c.startIndex) break;
       next = c;

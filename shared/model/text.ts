@@ -5,6 +5,7 @@ export class LineIndex {
   private readonly starts: number[] = [0];
   /** The line of the last lookup: frontends ask in source order, so the next answer is usually on it or the next. */
   private last = 0;
+  private lineBreak: string | undefined;
 
   constructor(readonly text: string) {
     for (let i = 0; i < text.length; i++) {
@@ -37,6 +38,11 @@ export class LineIndex {
   offset(pos: Position): number {
     const start = this.starts[Math.max(0, Math.min(pos.line, this.starts.length - 1))]!;
     return Math.min(start + pos.character, this.text.length);
+  }
+
+  /** The line break the text uses (`eol`), found once. */
+  get eol(): string {
+    return (this.lineBreak ??= eol(this.text));
   }
 
   lineCount(): number {
@@ -109,6 +115,18 @@ export function plainLocs<T>(root: T): T {
     }
   }
   return root;
+}
+
+const lineIndexes = new WeakMap<object, LineIndex>();
+
+/**
+ * The line index of a file model's text, built once per model: the renderers ask for one per fix, and building it
+ * scans the whole text (a file with 60,000 findings took minutes).
+ */
+export function lineIndexOf(file: { readonly text: string }): LineIndex {
+  let index = lineIndexes.get(file);
+  if (!index || index.text !== file.text) lineIndexes.set(file, (index = new LineIndex(file.text)));
+  return index;
 }
 
 /** The leading whitespace of the line containing `offset`. */

@@ -1,6 +1,6 @@
-import { cachedSyntaxTree, type SyntaxNode as Node } from '../syntax-tree';
+import { cachedSyntaxTree, firstEndingAtOrAfter, type SyntaxNode as Node } from '../syntax-tree';
 import { asObject } from '../../model/evaluate';
-import { LineIndex, eol, indentAt } from '../../model/text';
+import { lineIndexOf, type LineIndex, indentAt } from '../../model/text';
 import type { FileModel, FixIntent, FixValue, Loc, ObjectValue, Property, Resource, StringBuild, TextEdit, Value } from '../../model/types';
 import { camelToSnake, pulumiClassFor, pulumiKey, snakeToCamel } from '../../knowledge/typemap';
 
@@ -15,6 +15,9 @@ export function renderPython(intent: FixIntent, file: FileModel): TextEdit[] | u
   }
 }
 
+/** The quote each file model prefers, found once per model (a walk of the whole tree; renderers are made per fix). */
+const quotes = new WeakMap<FileModel, string>();
+
 class Renderer {
   private readonly lines: LineIndex;
   private readonly nl: string;
@@ -24,8 +27,8 @@ class Renderer {
     private readonly file: FileModel,
     private readonly root: Node,
   ) {
-    this.lines = new LineIndex(file.text);
-    this.nl = eol(file.text);
+    this.lines = lineIndexOf(file);
+    this.nl = this.lines.eol;
   }
 
   render(intent: FixIntent): TextEdit[] | undefined {
@@ -141,9 +144,10 @@ class Renderer {
     while (cur) {
       if (cur.startIndex === loc.start && cur.endIndex === loc.end && (!types || types.includes(cur.type))) return cur;
       let next: Node | null = null;
-      for (const c of cur.children) {
-        if (c.startIndex <= loc.start && c.endIndex >= loc.end && c.endIndex > c.startIndex) {
-          next = c;
+      const cs: readonly Node[] = cur.children;
+      for (let i = firstEndingAtOrAfter(cs, loc.end); i < cs.length && cs[i]!.startIndex <= loc.start; i++) {
+        if (cs[i]!.endIndex > cs[i]!.startIndex) {
+          next = cs[i]!;
           break;
         }
       }
@@ -155,6 +159,7 @@ class Renderer {
   // ---- values ----
 
   private quote(): string {
+    this.quoteChar ??= quotes.get(this.file);
     if (this.quoteChar) return this.quoteChar;
     let single = 0;
     let double = 0;
@@ -168,6 +173,7 @@ class Renderer {
       for (const c of n.children) stack.push(c);
     }
     this.quoteChar = single > double ? "'" : '"';
+    quotes.set(this.file, this.quoteChar);
     return this.quoteChar;
   }
 

@@ -1,5 +1,5 @@
 import { cachedSyntaxTree, type SyntaxNode as Node } from '../syntax-tree';
-import { eol, indentAt, LineIndex } from '../../model/text';
+import { indentAt, lineIndexOf, type LineIndex } from '../../model/text';
 import type { FileModel, FixIntent, FixValue, ObjectValue, Property, Resource, TextEdit, Value } from '../../model/types';
 
 /** Escapes text for the inside of an HCL quoted string (template sequences included). */
@@ -36,8 +36,8 @@ class Renderer {
 
   constructor(private readonly file: FileModel) {
     this.text = file.text;
-    this.index = new LineIndex(file.text);
-    this.nl = eol(file.text);
+    this.index = lineIndexOf(file);
+    this.nl = this.index.eol;
   }
 
   render(intent: FixIntent): TextEdit[] | undefined {

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { canonicalKey, pulumiClassFor, pulumiKey, snakeToCamel } from '../../knowledge/typemap';
-import { eol, indentAt, LineIndex } from '../../model/text';
+import { indentAt, lineIndexOf, type LineIndex } from '../../model/text';
 import type { FileModel, FixIntent, FixValue, Loc, ObjectValue, Property, Resource, StringBuild, TextEdit, Value } from '../../model/types';
 import { scriptKind, skipTransparent } from './parse';
 
@@ -28,6 +28,11 @@ function sourceFileOf(file: FileModel): ts.SourceFile {
   return sf;
 }
 
+/** Per file model or parse, what every fix would otherwise find again with a walk of the whole file. */
+const quoteStyles = new WeakMap<FileModel, string>();
+const importsOf = new WeakMap<ts.SourceFile, { last: ts.Statement | undefined; esm: boolean }>();
+const resourcesByStart = new WeakMap<FileModel, Resource[]>();
+
 type PropertyNode = ts.PropertyAssignment | ts.ShorthandPropertyAssignment;
 
 /** A resource type and the canonical keys from its arguments down to an object. */
@@ -49,9 +54,10 @@ class Renderer {
   constructor(private readonly file: FileModel) {
     this.text = file.text;
     this.sf = sourceFileOf(file);
-    this.lines = new LineIndex(file.text);
-    this.nl = eol(file.text);
-    this.quote = this.quoteStyle();
+    this.lines = lineIndexOf(file);
+    this.nl = this.lines.eol;
+    this.quote = quoteStyles.get(file) ?? this.quoteStyle();
+    quoteStyles.set(file, this.quote);
     this.pulumiAlias = Object.entries(file.pulumi?.imports ?? {}).find(([, p]) => p === PULUMI)?.[0];
   }
 
@@ -242,13 +248,18 @@ class Renderer {
   }
 
   private addPulumiImport(): void {
-    const isImport = (s: ts.Statement): boolean =>
-      ts.isImportDeclaration(s) ||
-      ts.isImportEqualsDeclaration(s) ||
-      (ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => isRequire(d.initializer)));
-    const imports = this.sf.statements.filter(isImport);
-    const last = imports[imports.length - 1];
-    const esm = this.sf.statements.some(ts.isImportDeclaration) || this.file.language === 'typescript';
+    let found = importsOf.get(this.sf);
+    if (!found) {
+      const isImport = (s: ts.Statement): boolean =>
+        ts.isImportDeclaration(s) ||
+        ts.isImportEqualsDeclaration(s) ||
+        (ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => isRequire(d.initializer)));
+      const imports = this.sf.statements.filter(isImport);
+      found = { last: imports[imports.length - 1], esm: this.sf.statements.some(ts.isImportDeclaration) };
+      importsOf.set(this.sf, found);
+    }
+    const last = found.last;
+    const esm = found.esm || this.file.language === 'typescript';
     const semi = !last || last.getText(this.sf).endsWith(';') ? ';' : '';
     const q = this.quote;
     const stmt = esm ? `import * as pulumi from ${q}${PULUMI}${q}${semi}` : `const pulumi = require(${q}${PULUMI}${q})${semi}`;
@@ -272,9 +283,22 @@ class Renderer {
     while (cur) {
       if (cur.getStart(this.sf) === loc.start && cur.getEnd() === loc.end && test(cur)) return cur;
       let next: ts.Node | undefined;
-      cur.forEachChild((c) => {
-        if (!next && c.getStart(this.sf) <= loc.start && c.getEnd() >= loc.end) next = c;
-      });
+      if (ts.isSourceFile(cur)) {
+        // a binary search: a file may hold 100,000 statements, and this runs once per fix
+        const sts = cur.statements;
+        let lo = 0;
+        let hi = sts.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (sts[mid]!.getEnd() < loc.end) lo = mid + 1;
+          else hi = mid;
+        }
+        for (let i = lo; i < sts.length && !next && sts[i]!.getStart(this.sf) <= loc.start; i++)
+          if (sts[i]!.getEnd() >= loc.end) next = sts[i];
+      } else
+        cur.forEachChild((c) => {
+          if (!next && c.getStart(this.sf) <= loc.start && c.getEnd() >= loc.end) next = c;
+        });
       cur = next;
     }
     return undefined;
@@ -289,14 +313,27 @@ class Renderer {
    * that object, for rendering keys (renames depend on both).
    */
   private blockAt(offset: number): Block {
-    let best: { type: string; size: number; path: string[] } | undefined;
-    for (const r of this.file.resources) {
-      const l = r.props.loc;
-      if (l.start <= offset && offset <= l.end && (!best || l.end - l.start < best.size)) {
-        best = { type: r.token ?? r.type, size: l.end - l.start, path: pathTo(r.props, offset) ?? [] };
-      }
+    let byStart = resourcesByStart.get(this.file);
+    if (!byStart) {
+      // by start, and the larger first where two start together: the smaller holds the offset more closely
+      const size = (r: Resource): number => r.props.loc.end - r.props.loc.start;
+      byStart = [...this.file.resources].sort((a, b) => a.props.loc.start - b.props.loc.start || size(b) - size(a));
+      resourcesByStart.set(this.file, byStart);
     }
-    return { type: best?.type, path: best?.path ?? [] };
+    // Argument objects are nested or apart: the innermost holding `offset` is the last to start before it that ends
+    // after it. A binary search finds the last start, once per fix (a file may hold 100,000 resources).
+    let lo = 0;
+    let hi = byStart.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (byStart[mid]!.props.loc.start <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo - 1; i >= 0; i--) {
+      const r = byStart[i]!;
+      if (offset <= r.props.loc.end) return { type: r.token ?? r.type, path: pathTo(r.props, offset) ?? [] };
+    }
+    return { type: undefined, path: [] };
   }
 
   private key(block: Block, canonical: string): string {
