@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { EXTENSION, generateProgram, type BenchLanguage } from './generate';
 
+const EDITS = 100;
+const WARM_UP = 10;
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 
 /**
@@ -43,8 +45,12 @@ export async function serverLatency(corpus: string): Promise<string[]> {
   const out = [
     `Server ready (spawn to first diagnostics): ${(performance.now() - t0).toFixed(0)} ms`,
     '',
-    '| language (1,000 lines) | didChange -> diagnostics median | p95 | hover median | code action median |',
-    '|---|---|---|---|---|',
+    `${EDITS} edits per language; the first ${WARM_UP} after opening a file wait for the JIT to warm up, so p95 is given over all edits and over the later ones.`,
+    '',
+    '| language (1,000 lines) | didChange -> diagnostics median | p95 | p95 after the first ' +
+      WARM_UP +
+      ' | hover median | code action median |',
+    '|---|---|---|---|---|---|',
   ];
   for (const lang of ['terraform', 'typescript', 'javascript', 'python'] as BenchLanguage[]) {
     const uri = 'file://' + path.join(ws, `main.${EXTENSION[lang]}`);
@@ -57,7 +63,7 @@ export async function serverLatency(corpus: string): Promise<string[]> {
     const hov: number[] = [];
     const act: number[] = [];
     const lines = text.split('\n');
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < EDITS; i++) {
       const line = 30 + ((i * 7) % (lines.length - 40));
       const insert = i % 2 === 0;
       done = new Promise((r) => (waiting = r));
@@ -81,7 +87,7 @@ export async function serverLatency(corpus: string): Promise<string[]> {
       act.push(performance.now() - c);
     }
     out.push(
-      `| ${lang} | ${pct(lat, 50).toFixed(1)} ms | ${pct(lat, 95).toFixed(1)} ms | ${pct(hov, 50).toFixed(1)} ms | ${pct(act, 50).toFixed(1)} ms |`,
+      `| ${lang} | ${pct(lat, 50).toFixed(1)} ms | ${pct(lat, 95).toFixed(1)} ms | ${pct(lat.slice(WARM_UP), 95).toFixed(1)} ms | ${pct(hov, 50).toFixed(1)} ms | ${pct(act, 50).toFixed(1)} ms |`,
     );
     await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
   }
