@@ -1,4 +1,4 @@
-import { ParseTimeout, parseSyntaxTree, type SyntaxNode as Node } from '../syntax-tree';
+import { ParseTimeout, parseSyntaxTree, rememberSyntaxTree, type SyntaxNode as Node } from '../syntax-tree';
 import { evaluate } from '../../model/evaluate';
 import { LineIndex } from '../../model/text';
 import type {
@@ -120,6 +120,7 @@ export function parsePython(text: string, path: string): FileModel {
   try {
     const root = parseSyntaxTree('python', text, path);
     if (!root) throw new Error('tree-sitter returned no tree');
+    rememberSyntaxTree(model, 'python', text, root);
     new Lowerer(model, root).run();
   } catch (e) {
     if (e instanceof ParseTimeout) model.timedOut = e.message;

@@ -1,4 +1,4 @@
-import { ParseTimeout, parseSyntaxTree, syntaxExtras, type SyntaxNode as Node } from '../syntax-tree';
+import { ParseTimeout, parseSyntaxTree, rememberSyntaxTree, syntaxExtras, type SyntaxNode as Node } from '../syntax-tree';
 import { LineIndex } from '../../model/text';
 import type {
   Comment,
@@ -46,6 +46,7 @@ export function parseTerraform(text: string, path: string): FileModel {
   try {
     const root = parseSyntaxTree('terraform', text, path);
     if (!root) throw new Error('tree-sitter returned no tree');
+    rememberSyntaxTree(model, 'terraform', text, root);
     new Lowerer(text, path, model).lowerFile(root);
   } catch (e) {
     if (e instanceof ParseTimeout) model.timedOut = e.message;
