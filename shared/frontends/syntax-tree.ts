@@ -344,11 +344,12 @@ export interface SyntaxExtras {
   problems: SyntaxNode[];
 }
 
-const extrasByRoot = new WeakMap<SyntaxNode, SyntaxExtras>();
+/** Hidden on the root, as `TREE` below: a WeakMap entry per parse costs the garbage collector (ephemerons). */
+const EXTRAS = Symbol('syntax extras');
 
 /** The extras of a tree copied by `toSyntaxTree` (undefined for any other node): no walk needed to find them. */
 export function syntaxExtras(root: SyntaxNode): SyntaxExtras | undefined {
-  return extrasByRoot.get(root);
+  return (root as { [EXTRAS]?: SyntaxExtras })[EXTRAS];
 }
 
 /**
@@ -380,7 +381,7 @@ export function toSyntaxTree(tree: Tree, text: string, raw = true): SyntaxNode {
   const extras: SyntaxExtras = { comments: [], problems: [] };
   try {
     const root = make();
-    extrasByRoot.set(root, extras);
+    Object.defineProperty(root, EXTRAS, { value: extras, enumerable: false });
     // the number of open ERROR nodes: what lies inside one is not reported again
     let inError = root.isError ? 1 : 0;
     if (inError) extras.problems.push(root);
