@@ -1,5 +1,5 @@
 import type { Edit, Language, Tree, TreeCursor } from 'web-tree-sitter';
-import { changedSpan } from '../model/text';
+import { changedSpan, firstIndexWhere } from '../model/text';
 import { parserFor, rawCursor, type GrammarName, type RawCursor } from './treesitter';
 
 /**
@@ -217,14 +217,7 @@ export class SyntaxNode {
  * siblings are in source order and do not overlap. A file's root may have 100,000 children.
  */
 export function firstEndingAtOrAfter(nodes: readonly { readonly endIndex: number }[], offset: number): number {
-  let lo = 0;
-  let hi = nodes.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (nodes[mid]!.endIndex < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstIndexWhere(nodes.length, (i) => nodes[i]!.endIndex >= offset);
 }
 
 function descendantFor(root: SyntaxNode, start: number, end: number): SyntaxNode {

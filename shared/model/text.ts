@@ -117,16 +117,34 @@ export function plainLocs<T>(root: T): T {
   return root;
 }
 
-const lineIndexes = new WeakMap<object, LineIndex>();
+/** Hidden on a file model (JSON, snapshots and structured clones do not see it); a WeakMap entry per parse costs GC. */
+const LINES = Symbol('line index');
 
 /**
- * The line index of a file model's text, built once per model: the renderers ask for one per fix, and building it
- * scans the whole text (a file with 60,000 findings took minutes).
+ * The line index of a file model's text, built once per model: its frontend and the renderers, which ask once per
+ * fix, share it (building one scans the whole text; a file with 60,000 findings took minutes).
  */
 export function lineIndexOf(file: { readonly text: string }): LineIndex {
-  let index = lineIndexes.get(file);
-  if (!index || index.text !== file.text) lineIndexes.set(file, (index = new LineIndex(file.text)));
+  const kept = (file as { [LINES]?: LineIndex })[LINES];
+  if (kept && kept.text === file.text) return kept;
+  const index = new LineIndex(file.text);
+  Object.defineProperty(file, LINES, { value: index, writable: true, configurable: true, enumerable: false });
   return index;
+}
+
+/**
+ * The first index in 0..count for which `after(i)` holds, where it holds for every index from some point on (a binary
+ * search over sorted things: siblings by position, resources by start); `count` if none.
+ */
+export function firstIndexWhere(count: number, after: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = count;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (after(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** The leading whitespace of the line containing `offset`. */

@@ -1,6 +1,6 @@
 import { ParseTimeout, parseSyntaxTree, rememberSyntaxTree, type SyntaxNode as Node } from '../syntax-tree';
 import { evaluate } from '../../model/evaluate';
-import { LineIndex } from '../../model/text';
+import { lineIndexOf, type LineIndex } from '../../model/text';
 import type {
   FileModel,
   Loc,
@@ -157,7 +157,7 @@ class Lowerer {
     private readonly model: FileModel,
     private readonly root: Node,
   ) {
-    this.lines = new LineIndex(model.text);
+    this.lines = lineIndexOf(model);
   }
 
   run(): void {

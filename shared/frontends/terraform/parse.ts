@@ -1,5 +1,5 @@
 import { ParseTimeout, parseSyntaxTree, rememberSyntaxTree, syntaxExtras, type SyntaxNode as Node } from '../syntax-tree';
-import { LineIndex } from '../../model/text';
+import { lineIndexOf, type LineIndex } from '../../model/text';
 import type {
   Comment,
   FileModel,
@@ -124,7 +124,7 @@ class Lowerer {
     private readonly path: string,
     private readonly model: FileModel,
   ) {
-    this.index = new LineIndex(text);
+    this.index = lineIndexOf(model);
   }
 
   lowerFile(root: Node): void {

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { evaluate, walkValues } from '../../model/evaluate';
-import { changedSpan, LineIndex } from '../../model/text';
+import { changedSpan, LineIndex, lineIndexOf } from '../../model/text';
 import type {
   Comment,
   FileModel,
@@ -132,7 +132,7 @@ export function parseTypeScript(text: string, path: string): FileModel {
     return model;
   }
   try {
-    return new Lowerer(sf, text, path, language).run(model);
+    return new Lowerer(sf, text, path, language, lineIndexOf(model)).run(model);
   } catch (e) {
     model.internalErrors = [{ message: `the TypeScript frontend failed: ${message(e)}` }];
     return model;
@@ -226,7 +226,6 @@ interface ResourceClass {
 }
 
 class Lowerer {
-  private readonly lines: LineIndex;
   private readonly imports: Record<string, string> = {};
   /** Local names bound to Node's path module (`path`) or its functions (`path/join`). */
   private readonly nodePath = new Map<string, string>();
@@ -248,9 +247,8 @@ class Lowerer {
     private readonly text: string,
     private readonly path: string,
     private readonly language: Language,
-  ) {
-    this.lines = new LineIndex(text);
-  }
+    private readonly lines: LineIndex,
+  ) {}
 
   run(model: FileModel): FileModel {
     this.collectImports();

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { canonicalKey, pulumiClassFor, pulumiKey, snakeToCamel } from '../../knowledge/typemap';
-import { indentAt, lineIndexOf, type LineIndex } from '../../model/text';
+import { firstIndexWhere, indentAt, lineIndexOf, type LineIndex } from '../../model/text';
 import type { FileModel, FixIntent, FixValue, Loc, ObjectValue, Property, Resource, StringBuild, TextEdit, Value } from '../../model/types';
 import { scriptKind, skipTransparent } from './parse';
 
@@ -286,14 +286,11 @@ class Renderer {
       if (ts.isSourceFile(cur)) {
         // a binary search: a file may hold 100,000 statements, and this runs once per fix
         const sts = cur.statements;
-        let lo = 0;
-        let hi = sts.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (sts[mid]!.getEnd() < loc.end) lo = mid + 1;
-          else hi = mid;
-        }
-        for (let i = lo; i < sts.length && !next && sts[i]!.getStart(this.sf) <= loc.start; i++)
+        for (
+          let i = firstIndexWhere(sts.length, (k) => sts[k]!.getEnd() >= loc.end);
+          i < sts.length && !next && sts[i]!.getStart(this.sf) <= loc.start;
+          i++
+        )
           if (sts[i]!.getEnd() >= loc.end) next = sts[i];
       } else
         cur.forEachChild((c) => {
@@ -322,15 +319,9 @@ class Renderer {
     }
     // Argument objects are nested or apart: the innermost holding `offset` is the last to start before it that ends
     // after it. A binary search finds the last start, once per fix (a file may hold 100,000 resources).
-    let lo = 0;
-    let hi = byStart.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (byStart[mid]!.props.loc.start <= offset) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo - 1; i >= 0; i--) {
-      const r = byStart[i]!;
+    const starts = byStart;
+    for (let i = firstIndexWhere(starts.length, (k) => starts[k]!.props.loc.start > offset) - 1; i >= 0; i--) {
+      const r = starts[i]!;
       if (offset <= r.props.loc.end) return { type: r.token ?? r.type, path: pathTo(r.props, offset) ?? [] };
     }
     return { type: undefined, path: [] };
