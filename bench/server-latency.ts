@@ -7,6 +7,7 @@ import { EXTENSION, generateProgram, type BenchLanguage } from './generate';
 
 const EDITS = 100;
 const WARM_UP = 10;
+const IDLE_MS = 10_000;
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 
 /**
@@ -105,8 +106,11 @@ export async function serverLatency(corpus: string): Promise<string[]> {
   out.push(
     '',
     `Audit Workspace of the audit corpus in the server: ${summary.files} files, ${summary.findings.length} findings in ${secs.toFixed(1)} s; ` +
-      `resident memory after it: ${rss()}`,
+      `resident memory right after it: ${rss()}`,
   );
+  // The server gives memory back a few seconds after its last work (server/memory.ts).
+  await new Promise((r) => setTimeout(r, IDLE_MS));
+  out.push('', `Resident memory ${IDLE_MS / 1000} s later, the server idle: ${rss()}`);
   conn.dispose();
   proc.kill();
   fs.rmSync(ws, { recursive: true, force: true });

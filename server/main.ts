@@ -19,6 +19,7 @@ import { Analysis, DEFAULT_SETTINGS, type Settings } from './analysis';
 import { codeActions } from './code-actions';
 import { toDiagnostic, toPath, toUri, lspRange } from './convert';
 import { hover } from './hover';
+import { collectGarbage, IdleCollector } from './memory';
 import { auditWorkspace } from './audit';
 import { audit } from '../shared/engine/audit';
 import { toSarif } from '../shared/engine/sarif';
@@ -33,6 +34,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const analysis = new Analysis();
   const timers = new Map<string, NodeJS.Timeout>();
   const published = new Set<string>();
+  const idle = new IdleCollector();
   let ready: Promise<void> = Promise.resolve();
   let supportsConfiguration = false;
 
@@ -104,6 +106,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       return;
     }
     const version = doc.version;
+    idle.busy();
     const result = analysis.analyze(file);
     // A newer edit arrived while analysing: its own run will publish.
     if (!result || documents.get(uri)?.version !== version) return;
@@ -178,6 +181,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         clearTimeout(timers.get(e.document.uri));
         timers.delete(e.document.uri);
         analysis.close(toPath(e.document.uri));
+        idle.busy();
         published.delete(e.document.uri);
         void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
       },
@@ -185,9 +189,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     ),
   );
 
-  /** What the server holds and its memory (after a full collection when node runs with --expose-gc). */
+  /** What the server holds and its memory, after a full collection. */
   function status(): object {
-    (globalThis as { gc?: () => void }).gc?.();
+    collectGarbage();
     return { version: VERSION, memory: process.memoryUsage(), ...analysis.counts(), timers: timers.size, published: published.size };
   }
 
@@ -232,7 +236,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         if (p.command === 'faultline.server.auditWorkspace') {
           const folders = (p.arguments?.[0] as string[] | undefined) ?? analysis.roots;
           // The summary goes to the client, which keeps it for its report; the server keeps nothing of an audit.
-          return auditWorkspace(connection, analysis, folders, token, progress, published);
+          try {
+            return await auditWorkspace(connection, analysis, folders, token, progress, published);
+          } finally {
+            idle.busy();
+          }
         }
         if (p.command === 'faultline.server.status') return status();
         if (p.command === 'faultline.server.sarif') {

@@ -341,7 +341,7 @@ describe('the language server under abuse', () => {
   it(
     `returns near its baseline memory after opening and closing ${MEMORY_DOCS} documents`,
     async () => {
-      const c = new TestClient(undefined, ['--expose-gc']); // the status command then collects garbage first
+      const c = new TestClient(); // the status command collects garbage first
       const status = (): Promise<ServerStatus> =>
         c.conn.sendRequest('workspace/executeCommand', { command: 'faultline.server.status', arguments: [] });
       try {

@@ -11,8 +11,8 @@ export class TestClient {
   readonly logs: string[] = [];
   private waiters: { uri: string; pred: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }[] = [];
 
-  constructor(root = path.resolve(__dirname, '../..'), nodeArgs: string[] = []) {
-    this.proc = spawn(process.execPath, [...nodeArgs, path.join(root, 'out/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(root = path.resolve(__dirname, '../..')) {
+    this.proc = spawn(process.execPath, [path.join(root, 'out/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p);
