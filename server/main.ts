@@ -32,7 +32,8 @@ import { VERSION } from '../shared/engine/version';
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
   const documents = new TextDocuments(TextDocument);
   const analysis = new Analysis();
-  const timers = new Map<string, NodeJS.Timeout>();
+  /** Per document, how to cancel its pending analysis. */
+  const timers = new Map<string, () => void>();
   const published = new Set<string>();
   const idle = new IdleCollector();
   let ready: Promise<void> = Promise.resolve();
@@ -135,14 +136,19 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   function schedule(uri: string, delay = analysis.settings.debounceMs): void {
-    clearTimeout(timers.get(uri));
-    timers.set(
-      uri,
-      setTimeout(() => {
-        timers.delete(uri);
-        void guard('validate', async () => validate(uri), undefined)();
-      }, delay),
-    );
+    timers.get(uri)?.();
+    const run = (): void => {
+      timers.delete(uri);
+      void guard('validate', async () => validate(uri), undefined)();
+    };
+    // A timer waits at least 1 ms even at 0: without a debounce, analyse once the pending messages are read.
+    if (delay > 0) {
+      const t = setTimeout(run, delay);
+      timers.set(uri, () => clearTimeout(t));
+    } else {
+      const i = setImmediate(run);
+      timers.set(uri, () => clearImmediate(i));
+    }
   }
 
   const track = (doc: TextDocument): void => analysis.setOpen(toPath(doc.uri), doc.getText());
@@ -178,7 +184,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     guard(
       'close',
       (e) => {
-        clearTimeout(timers.get(e.document.uri));
+        timers.get(e.document.uri)?.();
         timers.delete(e.document.uri);
         analysis.close(toPath(e.document.uri));
         idle.busy();
