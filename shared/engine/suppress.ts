@@ -27,8 +27,38 @@ const TFSEC = /(tfsec|trivy):ignore:([A-Za-z0-9-]+)/g;
  */
 export function parseSuppressions(file: FileModel, rules: Rule[]): Suppression[] {
   const out: Suppression[] = [];
-  const byEquivalent = equivalentIndex(rules);
-  // The last line of the statement starting on each line: resources, and properties or blocks at any depth.
+  let byEquivalent: Map<string, string[]> | undefined;
+  // Built for the first comment that covers the next statement; most files have none, and building it reads the
+  // line range of every property.
+  let nextStatement: ((line: number) => { fromLine: number; toLine: number }) | undefined;
+  for (const c of file.comments) {
+    const own = OWN.exec(c.text);
+    const ids: string[] = [];
+    let scope: Suppression['scope'] = 'line';
+    let expires: string | undefined;
+    let reason: string | undefined;
+    if (own) {
+      scope = own[1] === 'ignore-file' ? 'file' : 'line';
+      ids.push(...own[2]!.split(','));
+      expires = own[3];
+      reason = own[4]?.trim();
+    } else {
+      byEquivalent ??= equivalentIndex(rules);
+      for (const m of c.text.matchAll(CHECKOV)) ids.push(...(byEquivalent.get(`checkov:${m[1]}`) ?? []));
+      for (const m of c.text.matchAll(TFSEC)) ids.push(...(byEquivalent.get(`${m[1]}:${m[2]!.toLowerCase()}`) ?? []));
+      if (ids.length === 0) continue;
+    }
+    let fromLine = c.loc.range.start.line;
+    let toLine = c.loc.range.end.line;
+    if (!c.trailing && scope === 'line') ({ fromLine, toLine } = (nextStatement ??= nextStatementFinder(file))(toLine + 1));
+    out.push({ ruleIds: ids, scope, fromLine, toLine, expires, reason, loc: c.loc, own: !!own, used: false });
+  }
+  return out;
+}
+
+/** The lines of the statement on the first code line from `line`: a resource, or a property or block at any depth. */
+function nextStatementFinder(file: FileModel): (line: number) => { fromLine: number; toLine: number } {
+  // The last line of the statement starting on each line.
   const statementEnd = new Map<number, number>();
   const addProps = (props: Property[], depth: number): void => {
     if (depth > 50) return;
@@ -45,32 +75,10 @@ export function parseSuppressions(file: FileModel, rules: Rule[]): Suppression[]
     addProps(r.props.props, 0);
   }
   const codeLines = nextCodeLineFinder(file);
-  for (const c of file.comments) {
-    const own = OWN.exec(c.text);
-    const ids: string[] = [];
-    let scope: Suppression['scope'] = 'line';
-    let expires: string | undefined;
-    let reason: string | undefined;
-    if (own) {
-      scope = own[1] === 'ignore-file' ? 'file' : 'line';
-      ids.push(...own[2]!.split(','));
-      expires = own[3];
-      reason = own[4]?.trim();
-    } else {
-      for (const m of c.text.matchAll(CHECKOV)) ids.push(...(byEquivalent.get(`checkov:${m[1]}`) ?? []));
-      for (const m of c.text.matchAll(TFSEC)) ids.push(...(byEquivalent.get(`${m[1]}:${m[2]!.toLowerCase()}`) ?? []));
-      if (ids.length === 0) continue;
-    }
-    let fromLine = c.loc.range.start.line;
-    let toLine = c.loc.range.end.line;
-    if (!c.trailing && scope === 'line') {
-      const next = codeLines(c.loc.range.end.line + 1);
-      fromLine = next;
-      toLine = statementEnd.get(next) ?? next;
-    }
-    out.push({ ruleIds: ids, scope, fromLine, toLine, expires, reason, loc: c.loc, own: !!own, used: false });
-  }
-  return out;
+  return (line) => {
+    const next = codeLines(line);
+    return { fromLine: next, toLine: statementEnd.get(next) ?? next };
+  };
 }
 
 function nextCodeLineFinder(file: FileModel): (line: number) => number {

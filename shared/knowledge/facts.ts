@@ -131,10 +131,11 @@ export function engineCatalogue(engine: string): EngineCatalogue | undefined {
   if (catalogues.has(engine)) return catalogues.get(engine);
   const f = files.engineVersions();
   const e = f.engines[engine];
+  const deprecated = new Set(e?.deprecated ?? []);
   const c = e && {
-    all: e.versions,
-    offered: new Set(e.versions.filter((v) => !new Set(e.deprecated ?? []).has(v))),
-    deprecated: new Set(e.deprecated ?? []),
+    all: [...e.versions].sort(compareVersions), // so the lists of offered versions drawn from it are in order too
+    offered: new Set(e.versions.filter((v) => !deprecated.has(v))),
+    deprecated,
     date: f.catalogueDate ?? f.retrieved,
   };
   catalogues.set(engine, c);

@@ -256,9 +256,11 @@ export function evalNumber(v: Value | undefined, program?: Program): number | un
 }
 
 /** Every value inside `v` (itself included), depth-first, following nothing. */
-export function* walkValues(v: Value | undefined): Generator<Value> {
+export function walkValues(v: Value | undefined): Value[] {
   // An explicit stack: a recursive generator passes every value up through each enclosing level (`yield*`), which made
-  // the rules that scan all values (hardcoded-secret, missing-local-file) a fifth of the rules' time.
+  // the rules that scan all values (hardcoded-secret, missing-local-file) a fifth of the rules' time. An array, not a
+  // generator: a generator allocates a result object per value, the largest allocation of the rules.
+  const out: Value[] = [];
   const values: (Value | undefined)[] = [v];
   const depths: number[] = [0];
   const push = (children: readonly (Value | undefined)[], depth: number): void => {
@@ -271,7 +273,7 @@ export function* walkValues(v: Value | undefined): Generator<Value> {
     const x = values.pop();
     const depth = depths.pop()!;
     if (!x || depth > 10_000) continue;
-    yield x;
+    out.push(x);
     switch (x.kind) {
       case 'template':
         push(x.parts, depth + 1);
@@ -295,6 +297,7 @@ export function* walkValues(v: Value | undefined): Generator<Value> {
         break;
     }
   }
+  return out;
 }
 
 /** The resource options that hold values (`written` says how they were written; it is no value). */

@@ -238,6 +238,8 @@ class Lowerer {
   private readonly inProgress = new Set<ts.Node>();
   private readonly classMembers = new Map<ts.Node, Map<string, ts.NewExpression>>();
   private readonly configReads = new Map<ts.Node, PulumiFacts['configReads'][number]>();
+  /** Per `new` expression: asked again for every reference to the variable it initialises. */
+  private readonly classes = new Map<ts.NewExpression, ResourceClass | undefined>();
   private readonly internalErrors: NonNullable<FileModel['internalErrors']> = [];
   private depth = 0;
   private comments: Comment[] = [];
@@ -390,6 +392,13 @@ class Lowerer {
 
   /** The resource class a `new` expression instantiates: a Pulumi package class or a component class of this file. */
   private resourceClass(node: ts.NewExpression): ResourceClass | undefined {
+    if (this.classes.has(node)) return this.classes.get(node);
+    const cls = this.classOf(node);
+    this.classes.set(node, cls);
+    return cls;
+  }
+
+  private classOf(node: ts.NewExpression): ResourceClass | undefined {
     const path = this.pathOf(node.expression);
     if (path) {
       const segs = path.slice('@pulumi/'.length).split('/');
@@ -598,7 +607,7 @@ class Lowerer {
       const receiver = skipTransparent(callee.expression);
       if (method === 'stringify' && ts.isIdentifier(receiver) && receiver.text === 'JSON' && arg) {
         const v = this.lower(arg, { raw: true });
-        const nested = [...walkValues(v)].filter((x) => x !== v && x.output);
+        const nested = walkValues(v).filter((x) => x !== v && x.output);
         this.build(model, 'JSON.stringify', node, [v, ...nested]);
       } else if (method === 'toString' && node.arguments.length === 0) {
         this.build(model, 'toString', node, [this.lower(callee.expression)]);

@@ -56,13 +56,25 @@ interface Hit {
   what: string;
 }
 
-/** Every placeholder in the value of property `path`: literals where written, references and templates where they evaluate. */
-function scan(v: Value, path: string, ctx: RuleContext, out: Hit[], depth = 0): void {
+const unquoted = (key: string): string => key.replace(/^["']|["']$/g, '');
+
+/** How a hit names its property: `ingress[0].cidr_blocks`. Built only for a hit, from the keys and indexes walked. */
+function pathText(path: (string | number)[]): string {
+  let out = '';
+  path.forEach((s, i) => (out += typeof s === 'number' ? `[${s}]` : i > 0 ? `.${unquoted(s)}` : unquoted(s)));
+  return out;
+}
+
+/**
+ * Every placeholder in the value at `path` (keys and list indexes from the resource's top level, pushed and popped
+ * as the walk goes): literals where written, references and templates where they evaluate.
+ */
+function scan(v: Value, path: (string | number)[], ctx: RuleContext, out: Hit[], depth = 0): void {
   if (depth > 40) return;
   const check = (s: string, loc: Loc): boolean => {
     const p = findPlaceholder(s);
     if (!p) return false;
-    out.push({ loc, path, value: s, match: p[0], what: p[1] });
+    out.push({ loc, path: pathText(path), value: s, match: p[0], what: p[1] });
     return true;
   };
   switch (v.kind) {
@@ -70,10 +82,18 @@ function scan(v: Value, path: string, ctx: RuleContext, out: Hit[], depth = 0): 
       check(v.value, v.loc);
       return;
     case 'object':
-      for (const p of v.props) scan(p.value, `${path}.${p.keyAsWritten.replace(/^["']|["']$/g, '')}`, ctx, out, depth + 1);
+      for (const p of v.props) {
+        path.push(p.keyAsWritten);
+        scan(p.value, path, ctx, out, depth + 1);
+        path.pop();
+      }
       return;
     case 'list':
-      v.items.forEach((item, i) => scan(item, `${path}[${i}]`, ctx, out, depth + 1));
+      for (let i = 0; i < v.items.length; i++) {
+        path.push(i);
+        scan(v.items[i]!, path, ctx, out, depth + 1);
+        path.pop();
+      }
       return;
     case 'template': {
       // Literal parts first (where they are written); then the whole string when it evaluates.
@@ -130,7 +150,7 @@ export default defineRule({
   resource(r, ctx) {
     if (r.kind === 'data') return;
     const hits: Hit[] = [];
-    for (const p of r.props.props) scan(p.value, p.keyAsWritten.replace(/^["']|["']$/g, ''), ctx, hits);
+    for (const p of r.props.props) scan(p.value, [p.keyAsWritten], ctx, hits);
     const email = emailPlaceholder(r, ctx);
     if (email) hits.push(email);
     const seen = new Set<string>();

@@ -54,7 +54,7 @@ export default defineRule({
     // Choices: the newest offered minors of the same major, newest first.
     // One choice per minor, newest first: the plain form where there is one (15.13, not 15.13-limitless or 13.23-rds.x).
     const byBase = new Map<string, string>();
-    for (const v of [...verdict.offered].sort(compareVersions)) {
+    for (const v of verdict.offered) {
       const base = v.replace(/-.*$/, '');
       if (!byBase.has(base) || v === base) byBase.set(base, v);
     }

@@ -34,7 +34,7 @@ export default defineRule({
       for (const build of file.stringBuilds) {
         // A JSON document holds its Outputs anywhere inside the object, not only at the top.
         const parts =
-          build.kind === 'JSON.stringify' || build.kind === 'json.dumps' ? build.parts.flatMap((p) => [...walkValues(p)]) : build.parts;
+          build.kind === 'JSON.stringify' || build.kind === 'json.dumps' ? build.parts.flatMap((p) => walkValues(p)) : build.parts;
         const out = parts.find((p) => isOutput(p));
         if (!out) continue;
         const safe = build.kind === 'template' || build.kind === 'f-string' || build.kind === 'concat';

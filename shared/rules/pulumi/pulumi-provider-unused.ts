@@ -39,7 +39,7 @@ export default defineRule({
       let mentions = 0;
       for (const r of program.resources) {
         if (r === p) continue;
-        for (const v of [...walkValues(r.props), ...optionValues(r.options).flatMap(([, o]) => [...walkValues(o)])]) {
+        for (const v of [...walkValues(r.props), ...optionValues(r.options).flatMap(([, o]) => walkValues(o))]) {
           if (v.kind === 'ref' && v.ref.name === p.symbol) mentions++;
         }
       }

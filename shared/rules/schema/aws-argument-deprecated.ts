@@ -38,9 +38,10 @@ export default defineRule({
     walkArgs(r, ctx.program, {
       onArg({ prop, attr, attrs, path }) {
         if (!attr || !attrExists(attr, use.majors, c.terraform)) return;
-        const texts = use.majors.map((m) => deprecationIn(attr, attr.v ?? m));
-        const text = texts[texts.length - 1];
-        if (!text || texts.some((t) => !t)) return;
+        // deprecated in every major the program may run with; the newest one's text is shown
+        let text: string | undefined;
+        for (const m of use.majors) if (!(text = deprecationIn(attr, attr.v ?? m))) return;
+        if (!text) return;
         ctx.report({
           resource: r,
           loc: prop.keyLoc,

@@ -35,13 +35,14 @@ export default defineRule({
         if (!attr || !attrExists(attr, c.use.majors, c.terraform)) return;
         const e = shape(attr, prop.value, ctx);
         if (e.state !== 'known' || e.value === null) return;
-        const where = `${blockNote(r, path)}${describe(r)} sets "${prop.keyAsWritten}" to ${shown(e.value)}`;
+        // built only for a finding: this runs for every argument of every resource
+        const where = (): string => `${blockNote(r, path)}${describe(r)} sets "${prop.keyAsWritten}" to ${shown(e.value)}`;
         const wrongType = typeProblem(attr, e.value, r);
         if (wrongType) {
           ctx.report({
             resource: r,
             loc: prop.value.loc,
-            message: `${where}: ${wrongType}`,
+            message: `${where()}: ${wrongType}`,
             evaluation: `${prop.keyAsWritten} = ${shown(e.value)}`,
           });
           return;
@@ -67,8 +68,8 @@ export default defineRule({
           // A case slip is certainly wrong; a near miss may be a value newer than the provider's list.
           severity: sameButCase ? 'high' : 'medium',
           message: sameButCase
-            ? `${where}: the provider spells it "${near}" (values are case-sensitive)`
-            : `${where}, which is not one of the ${values.length} values the provider lists${listed} (schema of ${schemaSource().date}); did you mean "${near}"?`,
+            ? `${where()}: the provider spells it "${near}" (values are case-sensitive)`
+            : `${where()}, which is not one of the ${values.length} values the provider lists${listed} (schema of ${schemaSource().date}); did you mean "${near}"?`,
           fixes,
         });
       },

@@ -60,7 +60,7 @@ function onlyPublicLoadBalancers(sg: Resource, ctx: RuleContext): boolean {
   const users = ctx.program.resources.filter(
     (r) =>
       r !== sg &&
-      [...walkValues(r.props)].some(
+      walkValues(r.props).some(
         (v) => v.kind === 'ref' && v.ref.kind === 'resource' && v.ref.resourceType === 'aws_security_group' && v.ref.name === name,
       ),
   );
