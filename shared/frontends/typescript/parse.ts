@@ -198,6 +198,18 @@ interface Context {
   loop: boolean;
 }
 
+/** Expressions whose lowering has no keys below it: the options of nested keys do not matter to them. */
+const SCALARS: ReadonlySet<ts.SyntaxKind> = new Set([
+  ts.SyntaxKind.StringLiteral,
+  ts.SyntaxKind.NoSubstitutionTemplateLiteral,
+  ts.SyntaxKind.NumericLiteral,
+  ts.SyntaxKind.TrueKeyword,
+  ts.SyntaxKind.FalseKeyword,
+  ts.SyntaxKind.NullKeyword,
+  ts.SyntaxKind.Identifier,
+  ts.SyntaxKind.PropertyAccessExpression,
+]);
+
 interface LowerOptions {
   /** The resource type whose argument keys are being lowered (for renames). */
   tfType?: string;
@@ -516,39 +528,29 @@ class Lowerer {
 
   // ---- the walk: resources, string builds, config reads, components
 
-  /** Visits `nodes` (from `scan`, in source order), each in the context its ancestors give it. */
+  /**
+   * Visits `nodes` (from `scan`: every ancestor before its descendants), each in the context its ancestors give it:
+   * that of the nearest visited ancestor, found on a stack of the visited nodes whose range holds the current one.
+   */
   private walk(nodes: ts.Node[], model: FileModel, facts: PulumiFacts): void {
     const root: Context = { loop: false };
-    /** The context of each visited node. */
-    const own = new Map<ts.Node, Context>();
-    /** What the children of a node see, where known: its `visit` result, or what was found above it. */
-    const below = new Map<ts.Node, Context>();
-    const contextOf = (node: ts.Node): Context => {
-      let ctx = root;
-      const passed: ts.Node[] = [];
-      for (let child = node, a = node.parent; a; child = a, a = a.parent) {
-        const inner = below.get(a);
-        if (inner) {
-          // A call's context (callback, ...) applies to its arguments only, not to its callee.
-          const args = ts.isCallExpression(a) ? a.arguments : undefined;
-          ctx = args && !(child.pos >= args.pos && child.end <= args.end) ? own.get(a)! : inner;
-          break;
-        }
-        passed.push(a);
-      }
-      for (const a of passed) below.set(a, ctx);
-      return ctx;
-    };
+    const open: { node: ts.Node; own: Context; inner: Context }[] = [];
     for (const node of nodes) {
-      const ctx = contextOf(node);
-      own.set(node, ctx);
+      while (open.length && !(node.pos >= open[open.length - 1]!.node.pos && node.end <= open[open.length - 1]!.node.end)) open.pop();
+      const a = open[open.length - 1];
+      let ctx = root;
+      if (a) {
+        // A call's context (callback, ...) applies to its arguments only, not to its callee.
+        const args = ts.isCallExpression(a.node) ? a.node.arguments : undefined;
+        ctx = args && !(node.pos >= args.pos && node.end <= args.end) ? a.own : a.inner;
+      }
       let inner = ctx;
       try {
         inner = this.visit(node, ctx, model, facts);
       } catch (e) {
         this.internalErrors.push({ loc: this.loc(node), message: message(e) });
       }
-      below.set(node, inner);
+      open.push({ node, own: ctx, inner });
     }
   }
 
@@ -849,7 +851,11 @@ class Lowerer {
       if (written === undefined) continue;
       const key = this.key(written, p.name, opts);
       const value = ts.isPropertyAssignment(p)
-        ? this.lower(p.initializer, { ...opts, map: MAP_KEYS.has(key) && !opts.raw, path: [...(opts.path ?? []), key] })
+        ? this.lower(
+            p.initializer,
+            // options for the keys below this one; a scalar has none (most properties: no copy of the path for them)
+            SCALARS.has(p.initializer.kind) ? opts : { ...opts, map: MAP_KEYS.has(key) && !opts.raw, path: [...(opts.path ?? []), key] },
+          )
         : this.identifier(p.name);
       props.push({ key, keyAsWritten: written, keyLoc: this.loc(p.name), value, loc: this.loc(p) });
     }
