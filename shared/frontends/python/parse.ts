@@ -110,8 +110,18 @@ interface Ctx {
   /** Inside Pulumi resource arguments, where keys name properties and are canonicalised. */
   args: boolean;
   /** The resource's token (or Terraform type) and the canonical keys of the enclosing blocks, for renamed keys. */
-  tf?: string;
-  path?: string[];
+  tf: string | undefined;
+  path: string[];
+}
+
+const NO_PATH: string[] = [];
+
+/**
+ * A context, always with all four fields: one object shape (a spread of contexts with and without `tf` made every
+ * lowering step a slow generic copy).
+ */
+function ctxOf(depth: number, args: boolean, tf?: string, path: string[] = NO_PATH): Ctx {
+  return { depth, args, tf, path };
 }
 
 /** Lowers a Python Pulumi program to the canonical model. Never throws: failures go to `internalErrors`. */
@@ -145,8 +155,8 @@ class Lowerer {
   private readonly applyCallbacks = new Set<string>();
   private readonly ids = new Set<string>();
   private readonly reads = new Set<number>();
-  /** Nodes lowered as part of resource arguments. */
-  private readonly inArgs = new Set<number>();
+  /** Nodes lowered already (in resource arguments, or within a larger expression): their string builds are recorded. */
+  private readonly lowered = new Set<number>();
   private readonly classes = new Map<number, { pkg: string; module: string; cls: string } | null>();
   /** Function, lambda and comprehension scopes in source order; comprehensions carry the names their `for` binds. */
   private scopeSpans: { node: Node; start: number; end: number; paramsStart: number; paramsEnd: number; loopNames?: string[] }[] = [];
@@ -182,8 +192,8 @@ class Lowerer {
         const invoke = !cls && n.type === 'call' ? this.recordInvoke(n) : undefined;
         if (invoke && LOWERED_INVOKES[invoke]) this.invokeResource(n, invoke, LOWERED_INVOKES[invoke]);
         if (cls) this.resource(this.site(n), cls);
-        // lowered for the string builds it records, unless a resource's arguments already did
-        else if (!this.inArgs.has(n.id)) this.expr(n, { depth: 0, args: false });
+        // lowered for the string builds it records, unless a resource's arguments or a larger expression already did
+        else if (!this.lowered.has(n.id)) this.expr(n, ctxOf(0, false));
       });
     }
     for (const n of found.errorNodes) this.guard(n, () => this.recover(n));
@@ -460,7 +470,7 @@ class Lowerer {
   /** An invoke whose arguments the rules read, as a data source (`aws.iam.get_policy_document` -> aws_iam_policy_document). */
   private invokeResource(call: Node, invoke: string, tfType: string): void {
     const site = this.site(call);
-    const ctx: Ctx = { depth: 0, args: true, tf: tfType, path: [] };
+    const ctx = ctxOf(0, true, tfType);
     const props: ObjectValue = {
       kind: 'object',
       props: [...site.keywords.values()].map((kw) => this.keyword(kw, ctx)),
@@ -596,11 +606,11 @@ class Lowerer {
     const { fn, positional, keywords } = site;
     const call = site.node;
     const { type, token } = this.typeOf(cls);
-    const ctx: Ctx = { depth: 0, args: true, tf: token ?? type, path: [] };
+    const ctx = ctxOf(0, true, token ?? type);
     const nameNode = positional[0] ?? keywords.get('resource_name')?.value;
     const argsNode = positional[1] ?? keywords.get('args')?.value;
     const optsNode = positional[2] ?? keywords.get('opts')?.value;
-    const name: Value = nameNode ? this.expr(nameNode, { depth: 0, args: false }) : this.unknown(call, 'the resource has no name argument');
+    const name: Value = nameNode ? this.expr(nameNode, ctxOf(0, false)) : this.unknown(call, 'the resource has no name argument');
 
     let props: ObjectValue;
     const fromArgs = argsNode ? derefValue(this.expr(argsNode, ctx)) : undefined;
@@ -681,7 +691,7 @@ class Lowerer {
     const out: ResourceOptions = { written: hasSplat(args) ? 'opaque' : 'literal' };
     for (const [key, kw] of keywords) {
       const field = OPTION_KEYS[key];
-      if (field) out[field] = this.expr(kw.value, { depth: 0, args: false });
+      if (field) out[field] = this.expr(kw.value, ctxOf(0, false));
     }
     return out;
   }
@@ -699,7 +709,7 @@ class Lowerer {
 
   /** The context of a field's value: maps of user keys (tags) are data, their keys stay as written. */
   private field(ctx: Ctx, key: string): Ctx {
-    return { ...ctx, depth: ctx.depth + 1, args: ctx.args && !DATA_KEYED.has(key), path: [...(ctx.path ?? []), key] };
+    return ctxOf(ctx.depth + 1, ctx.args && !DATA_KEYED.has(key), ctx.tf, [...ctx.path, key]);
   }
 
   /**
@@ -732,17 +742,25 @@ class Lowerer {
 
   expr(n: Node, ctx: Ctx): Value {
     if (ctx.depth > MAX_DEPTH) return this.unknown(n, 'the expression is nested too deeply to analyse');
-    const key = ctx.args ? `${n.id}:${ctx.tf ?? ''}|${(ctx.path ?? []).join('.')}` : `${n.id}`;
-    if (ctx.args) this.inArgs.add(n.id);
+    this.lowered.add(n.id);
+    return this.lower(n, ctx);
+  }
+
+  /**
+   * `expr` for a node lowered again and again: a binding's value, once per reference. Only those are cached: a cache
+   * key per node of every resource's arguments cost more than it saved.
+   */
+  private cachedExpr(n: Node, ctx: Ctx): Value {
+    const key = ctx.args ? `${n.id}:${ctx.tf ?? ''}|${ctx.path.join('.')}` : `${n.id}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const v = this.lower(n, ctx);
+    const v = this.expr(n, ctx);
     this.cache.set(key, v);
     return v;
   }
 
   private lower(n: Node, ctx: Ctx): Value {
-    const inner: Ctx = { ...ctx, depth: ctx.depth + 1 };
+    const inner = ctxOf(ctx.depth + 1, ctx.args, ctx.tf, ctx.path);
     switch (n.type) {
       case 'string':
       case 'concatenated_string':
@@ -821,7 +839,7 @@ class Lowerer {
       const k = pair.childForFieldName('key');
       const v = pair.childForFieldName('value');
       if (!k || !v) continue;
-      const kv = this.expr(k, { depth: ctx.depth, args: false });
+      const kv = this.expr(k, ctxOf(ctx.depth, false));
       const written = kv.kind === 'string' ? kv.value : k.text;
       const key = kv.kind === 'string' ? this.key(written, ctx) : written;
       props.push({ key, keyAsWritten: written, keyLoc: this.loc(k), value: this.expr(v, this.field(ctx, key)), loc: this.loc(pair) });
@@ -946,7 +964,7 @@ class Lowerer {
     if (this.resolving.has(target.id)) return this.ref(n, 'const', name);
     this.resolving.add(target.id);
     try {
-      return this.ref(n, 'const', name, { resolved: this.expr(target, ctx) });
+      return this.ref(n, 'const', name, { resolved: this.cachedExpr(target, ctx) });
     } finally {
       this.resolving.delete(target.id);
     }
@@ -1023,14 +1041,14 @@ class Lowerer {
       // `aws.rds.InstanceArgs(...)` / `aws.s3.BucketVersioningArgs(...)`: an args object like a dict
       // a top-level Args class names its resource type; a nested one takes the enclosing resource's
       const own = ctx.args ? undefined : this.calleeClass(fn, true);
-      const argsCtx: Ctx = own ? { depth: ctx.depth, args: true, tf: this.tfKey(own), path: [] } : { ...ctx, args: true };
+      const argsCtx = own ? ctxOf(ctx.depth, true, this.tfKey(own)) : ctxOf(ctx.depth, true, ctx.tf, ctx.path);
       const props = [...keywords.values()].map((kw) => this.keyword(kw, argsCtx));
       const partial = hasSplat(argList);
       return { kind: 'object', props, loc: this.loc(n), ...(partial ? { partial } : {}) };
     }
     const arg = (i: number, kw?: string): Node | undefined => positional[i] ?? (kw ? keywords.get(kw)?.value : undefined);
     const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
-    const plain: Ctx = { depth: ctx.depth, args: false };
+    const plain = ctxOf(ctx.depth, false);
 
     if (method === 'apply') return this.unknown(n, 'the result of .apply() is known only during deployment', true);
     if (method && fn.type === 'attribute' && CONFIG_METHODS.has(method)) {
@@ -1128,12 +1146,12 @@ class Lowerer {
     }
     if (target?.type !== 'call' || this.dotted(target.childForFieldName('function')) !== 'pulumi.Config') return undefined;
     const ns = splitArgs(target.childForFieldName('arguments')).positional[0];
-    const v = ns ? this.expr(ns, { depth: 0, args: false }) : undefined;
+    const v = ns ? this.expr(ns, ctxOf(0, false)) : undefined;
     return v?.kind === 'string' ? v.value : '';
   }
 
   private configRead(n: Node, method: string, ns: string, keyNode: Node | undefined, fallbackNode: Node | undefined, ctx: Ctx): Value {
-    const k = keyNode ? this.expr(keyNode, { depth: ctx.depth, args: false }) : undefined;
+    const k = keyNode ? this.expr(keyNode, ctxOf(ctx.depth, false)) : undefined;
     if (k?.kind !== 'string') return this.unknown(n, 'the config key is not a literal');
     const key = ns ? `${ns}:${k.value}` : k.value;
     const seen = this.reads.has(n.id);
