@@ -109,9 +109,13 @@ const renameKey = (tfType: string, parentPath: string[]): string => (parentPath.
  * `tfType` is the class's token when known (exact renames), else its Terraform type.
  */
 export function canonicalKey(tfType: string | undefined, written: string, parentPath: string[] = []): string {
+  return renamesFor(tfType, parentPath)?.[written] ?? camelToSnake(written);
+}
+
+/** The renames of a type's properties at `parentPath`, if it has any (most properties of most types have none). */
+export function renamesFor(tfType: string | undefined, parentPath: string[] = []): Record<string, string> | undefined {
   index();
-  const r = tfType ? renamesByTf!.get(renameKey(tfType, parentPath))?.[written] : undefined;
-  return r ?? camelToSnake(written);
+  return tfType ? renamesByTf!.get(renameKey(tfType, parentPath)) : undefined;
 }
 
 /** The Pulumi TypeScript spelling of a canonical key (for rendering fixes). */

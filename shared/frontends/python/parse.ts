@@ -16,7 +16,7 @@ import type {
   TemplateValue,
   Value,
 } from '../../model/types';
-import { camelToSnake, canonicalKey, lookupPulumiClass, snakeToCamel } from '../../knowledge/typemap';
+import { camelToSnake, lookupPulumiClass, renamesFor, snakeToCamel } from '../../knowledge/typemap';
 import { awsEnumValue, dataSourceSchema } from '../../knowledge/schema';
 import { alignKeys, LOWERED_INVOKES } from '../pulumi/invokes';
 
@@ -115,6 +115,9 @@ interface Ctx {
 }
 
 const NO_PATH: string[] = [];
+
+/** The node types `collect` lists as candidates for string builds (f-strings, concatenations, calls). */
+const CANDIDATES: ReadonlySet<string> = new Set(['call', 'string', 'concatenated_string', 'binary_operator']);
 
 /**
  * A context, always with all four fields: one object shape (a spread of contexts with and without `tf` made every
@@ -629,9 +632,9 @@ class Lowerer {
 
     const known = evaluate(name);
     const logicalName = known.state === 'known' && typeof known.value === 'string' ? known.value : (nameNode?.text ?? '');
-    const line = this.lines.position(site.start).line + 1;
-    let id = `${type}:${known.state === 'known' ? logicalName : `${this.model.path}:${line}`}`;
-    if (this.ids.has(id)) id = `${type}:${logicalName}@${this.model.path}:${line}`;
+    const line = (): number => this.lines.position(site.start).line + 1;
+    let id = `${type}:${known.state === 'known' ? logicalName : `${this.model.path}:${line()}`}`;
+    if (this.ids.has(id)) id = `${type}:${logicalName}@${this.model.path}:${line()}`;
     this.ids.add(id);
 
     const headEnd = nameNode ? (keywords.get('resource_name')?.end ?? nameNode.endIndex) : fn.endIndex;
@@ -702,7 +705,7 @@ class Lowerer {
       key,
       keyAsWritten: name.text,
       keyLoc: this.loc(name),
-      value: this.expr(value, this.field(ctx, key)),
+      value: this.expr(value, isScalar(value) ? ctx : this.field(ctx, key)),
       loc: this.span(start, end),
     };
   }
@@ -718,9 +721,9 @@ class Lowerer {
    */
   private key(written: string, ctx: Ctx): string {
     if (!ctx.args || !isPropertyName(written)) return written;
-    const camel = snakeToCamel(written);
-    const renamed = canonicalKey(ctx.tf, camel, ctx.path);
-    return renamed === camelToSnake(camel) ? camelToSnake(written) : renamed;
+    const renames = renamesFor(ctx.tf, ctx.path);
+    const renamed = renames?.[snakeToCamel(written)];
+    return renamed !== undefined && renamed !== camelToSnake(snakeToCamel(written)) ? renamed : camelToSnake(written);
   }
 
   // ---- values ----
@@ -742,7 +745,7 @@ class Lowerer {
 
   expr(n: Node, ctx: Ctx): Value {
     if (ctx.depth > MAX_DEPTH) return this.unknown(n, 'the expression is nested too deeply to analyse');
-    this.lowered.add(n.id);
+    if (CANDIDATES.has(n.type)) this.lowered.add(n.id);
     return this.lower(n, ctx);
   }
 
@@ -842,12 +845,25 @@ class Lowerer {
       const kv = this.expr(k, ctxOf(ctx.depth, false));
       const written = kv.kind === 'string' ? kv.value : k.text;
       const key = kv.kind === 'string' ? this.key(written, ctx) : written;
-      props.push({ key, keyAsWritten: written, keyLoc: this.loc(k), value: this.expr(v, this.field(ctx, key)), loc: this.loc(pair) });
+      props.push({
+        key,
+        keyAsWritten: written,
+        keyLoc: this.loc(k),
+        value: this.expr(v, isScalar(v) ? ctx : this.field(ctx, key)),
+        loc: this.loc(pair),
+      });
     }
     return { kind: 'object', props, loc: this.loc(n), ...(partial ? { partial } : {}) };
   }
 
   private string(n: Node, ctx: Ctx): Value {
+    // Most strings are one piece of plain text: start, content without escapes, end (or start and end for "").
+    if (n.type === 'string') {
+      const cs = n.children;
+      if (cs.length === 2 && cs[1]!.type === 'string_end') return { kind: 'string', value: '', loc: this.loc(n) };
+      if (cs.length === 3 && cs[1]!.type === 'string_content' && cs[1]!.children.length === 0 && cs[2]!.type === 'string_end')
+        return { kind: 'string', value: cs[1]!.text, loc: this.loc(n) };
+    }
     const pieces = n.type === 'concatenated_string' ? n.namedChildren.filter((c) => c.type === 'string') : [n];
     const parts: Value[] = [];
     let chunk = '';
@@ -1302,6 +1318,25 @@ class Lowerer {
 }
 
 const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+
+/**
+ * A literal whose lowering looks at no context (no key below it, no name to resolve): it can be lowered in its
+ * parent's context, without a field context built for it (a copy of the key path per property).
+ */
+function isScalar(n: Node): boolean {
+  switch (n.type) {
+    case 'integer':
+    case 'float':
+    case 'true':
+    case 'false':
+    case 'none':
+      return true;
+    case 'string':
+      return !n.children.some((c) => c.type === 'interpolation');
+    default:
+      return false;
+  }
+}
 
 function hasSplat(list: Node | null | undefined): boolean {
   return !!list?.namedChildren.some((a) => a.type === 'dictionary_splat');
