@@ -46,6 +46,14 @@ class Source {
   }
 }
 
+const NAMED = 1;
+const MISSING = 2;
+const HAS_ERROR = 4;
+
+/**
+ * Few fields on purpose: a tree has tens of thousands of nodes, alive while its file is lowered, and every young
+ * generation collection meanwhile copies them (the flags are one field, a node's index in its parent is searched).
+ */
 export class SyntaxNode {
   readonly id = nextId++;
   parent: SyntaxNode | null = null;
@@ -53,21 +61,33 @@ export class SyntaxNode {
   children: readonly SyntaxNode[] = NO_NODES;
   /** The field this node fills in its parent (`left`, `body`...), if any. */
   fieldName: string | undefined = undefined;
-  /** Some node of this subtree is an ERROR or MISSING node. */
-  hasError = false;
-  /** This node's position in its parent's `children`. */
-  private index = 0;
+  private flags: number;
   private cachedText: string | undefined = undefined;
   private cachedNamed: readonly SyntaxNode[] | undefined = undefined;
 
   constructor(
     private readonly source: Source,
     readonly type: string,
-    readonly isNamed: boolean,
-    readonly isMissing: boolean,
+    isNamed: boolean,
+    isMissing: boolean,
     readonly startIndex: number,
     readonly endIndex: number,
-  ) {}
+  ) {
+    this.flags = (isNamed ? NAMED : 0) | (isMissing ? MISSING | HAS_ERROR : 0) | (type === 'ERROR' ? HAS_ERROR : 0);
+  }
+
+  get isNamed(): boolean {
+    return (this.flags & NAMED) !== 0;
+  }
+
+  get isMissing(): boolean {
+    return (this.flags & MISSING) !== 0;
+  }
+
+  /** Some node of this subtree is an ERROR or MISSING node. */
+  get hasError(): boolean {
+    return (this.flags & HAS_ERROR) !== 0;
+  }
 
   get isError(): boolean {
     return this.type === 'ERROR';
@@ -147,7 +167,11 @@ export class SyntaxNode {
   }
 
   get previousSibling(): SyntaxNode | null {
-    return this.parent?.children[this.index - 1] ?? null;
+    return this.parent?.children[this.indexInParent() - 1] ?? null;
+  }
+
+  private indexInParent(): number {
+    return this.parent ? this.parent.children.indexOf(this) : 0;
   }
 
   get nextNamedSibling(): SyntaxNode | null {
@@ -189,7 +213,7 @@ export class SyntaxNode {
   get previousNamedSibling(): SyntaxNode | null {
     const sibs = this.parent?.children;
     if (!sibs) return null;
-    for (let i = this.index - 1; i >= 0; i--) if (sibs[i]!.isNamed) return sibs[i]!;
+    for (let i = this.indexInParent() - 1; i >= 0; i--) if (sibs[i]!.isNamed) return sibs[i]!;
     return null;
   }
 
@@ -201,14 +225,13 @@ export class SyntaxNode {
   /** @internal Links the children built by `toSyntaxTree`. */
   setChildren(children: SyntaxNode[]): void {
     this.children = children;
-    let err = this.hasError;
+    let err = 0;
     for (let i = 0; i < children.length; i++) {
       const c = children[i]!;
       c.parent = this;
-      c.index = i;
-      if (c.hasError) err = true;
+      err |= c.flags;
     }
-    this.hasError = err;
+    this.flags |= err & HAS_ERROR;
   }
 }
 
@@ -367,9 +390,7 @@ export function toSyntaxTree(tree: Tree, text: string, raw = true): SyntaxNode {
     const missing = start === end && w.missing();
     let isNamed = named[typeId];
     if (isNamed === undefined) isNamed = named[typeId] = w.named();
-    const n = new SyntaxNode(source, types[typeId] || 'ERROR', isNamed, missing, start, end);
-    if (missing || n.type === 'ERROR') n.hasError = true;
-    return n;
+    return new SyntaxNode(source, types[typeId] || 'ERROR', isNamed, missing, start, end);
   };
   const extras: SyntaxExtras = { comments: [], problems: [] };
   try {
