@@ -169,6 +169,21 @@ export function deprecationIn(a: SchemaAttr, major: number): string | undefined 
 }
 
 /** Whether an argument is required in every one of `majors`, for Terraform (true) or Pulumi (false). */
+const requiredMemo = new WeakMap<Record<string, SchemaAttr>, Map<string, string[]>>();
+
+/**
+ * The keys of `attrs` that are required (`attrRequired`), in schema order. Memoised per block of the schema: the rules
+ * ask for every object of every resource on each analysis, and a block has up to hundreds of arguments.
+ */
+export function requiredKeys(attrs: Record<string, SchemaAttr>, majors: number[], terraform: boolean): string[] {
+  let byUse = requiredMemo.get(attrs);
+  if (!byUse) requiredMemo.set(attrs, (byUse = new Map()));
+  const key = `${terraform ? 't' : 'p'}${majors.join(',')}`;
+  let keys = byUse.get(key);
+  if (!keys) byUse.set(key, (keys = Object.keys(attrs).filter((k) => attrRequired(attrs[k]!, majors, terraform))));
+  return keys;
+}
+
 export function attrRequired(a: SchemaAttr, majors: number[], terraform: boolean): boolean {
   if (a.v !== undefined && !(a.v === 0 && terraform) && !(majors.length === 1 && majors[0] === a.v)) return false;
   if (terraform && pulumiOnly(a)) return false;

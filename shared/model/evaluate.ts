@@ -182,12 +182,17 @@ export function deref(v: Value | undefined, program?: Program, depth = 0): Value
 export function getProperty(obj: ObjectValue | Resource | undefined, path: string, program?: Program): Property | undefined {
   let cur: Value | undefined = obj && 'props' in obj && obj.kind !== 'object' ? obj.props : (obj as ObjectValue | undefined);
   let found: Property | undefined;
-  for (const key of path.split('.')) {
+  // the rules ask for top-level keys most of the time: no split for them (this runs for every rule and resource)
+  for (let start = 0; start <= path.length;) {
+    const dot = path.indexOf('.', start);
+    const key = dot < 0 ? (start === 0 ? path : path.slice(start)) : path.slice(start, dot);
     const o = asObject(cur, program);
     if (!o) return undefined;
     found = findLast(o.props, key) ?? (o.partial ? unseen(o, key) : undefined);
     if (!found) return undefined;
     cur = found.value;
+    if (dot < 0) break;
+    start = dot + 1;
   }
   return found;
 }

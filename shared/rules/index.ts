@@ -152,6 +152,10 @@ export const allRules: Rule[] = [
   analysisTimeout,
 ];
 
+let byId: Map<string, Rule> | undefined;
+
+/** Asked once per finding shown (diagnostics, reports): a map, not a search of the list. */
 export function ruleById(id: string): Rule | undefined {
-  return allRules.find((r) => r.meta.id === id);
+  byId ??= new Map(allRules.map((r) => [r.meta.id, r]));
+  return byId.get(id);
 }

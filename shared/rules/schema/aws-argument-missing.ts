@@ -1,6 +1,6 @@
 import { ALL_LANGUAGES, defineRule, type Fix } from '../../engine/rule';
 import type { FixValue } from '../../model/types';
-import { attrRequired, type SchemaAttr } from '../../knowledge/schema';
+import { requiredKeys, type SchemaAttr } from '../../knowledge/schema';
 import { describe } from '../util';
 import { attrName, blockNote, checkedSchema, spelled, walkArgs } from './common';
 
@@ -24,8 +24,10 @@ export default defineRule({
       onObject({ obj, attrs, path, holder }) {
         // Arguments passed through a spread, **kwargs or a value the engine cannot follow may hold the missing ones.
         if (obj.partial) return;
+        const required = requiredKeys(attrs, c.use.majors, c.terraform);
+        if (!required.length) return;
         const present = new Set(obj.props.map((p) => attrName(attrs, p.key, !c.terraform) ?? p.key));
-        const missing = Object.keys(attrs).filter((k) => !present.has(k) && attrRequired(attrs[k]!, c.use.majors, c.terraform));
+        const missing = required.filter((k) => !present.has(k));
         for (const key of missing) {
           const attr = attrs[key]!;
           const name = spelled(r, key, path);
