@@ -60,7 +60,8 @@ async function main(): Promise<void> {
   await initEngine();
   out.push(`Engine start (tree-sitter and both grammars): ${(performance.now() - t0).toFixed(0)} ms`, '');
   out.push(
-    `Machine reference (sorting 1,000,000 pseudo-random numbers, median of 5; compare runs on different days with it): ${referenceMs().toFixed(0)} ms`,
+    `Machine reference (sorting 1,000,000 pseudo-random numbers, median of 5; compare runs on different days with it): ${referenceMs().toFixed(0)} ms; ` +
+      `garbage-collection reference (20 x 100,000 linked objects): ${gcReferenceMs().toFixed(0)} ms`,
     '',
   );
 
@@ -133,6 +134,26 @@ async function main(): Promise<void> {
 void main();
 
 /** A fixed CPU-bound workload: the same code measured on another day is comparable only in units of this. */
+/**
+ * A second reference, for what the sort does not see: the machine's speed at allocating and collecting garbage that
+ * survives a while, as a parse makes (20 arrays of 100,000 small linked objects, each alive while the next is built and linked to it).
+ * On 2026-12-07 the sort stayed at 86 to 91 ms while the engine ran 30 to 50% slower from one hour to the next.
+ */
+function gcReferenceMs(): number {
+  const times: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    const t = performance.now();
+    let previous: unknown[] = [];
+    for (let i = 0; i < 20; i++) {
+      const nodes: { id: number; kids: unknown[] }[] = [];
+      for (let j = 0; j < 100_000; j++) nodes.push({ id: j, kids: [nodes[j >> 1], previous[j]] });
+      previous = nodes;
+    }
+    times.push(performance.now() - t);
+  }
+  return times.sort((a, b) => a - b)[2]!;
+}
+
 function referenceMs(): number {
   const times: number[] = [];
   for (let run = 0; run < 5; run++) {
