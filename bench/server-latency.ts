@@ -117,4 +117,3 @@ export async function serverLatency(corpus: string): Promise<string[]> {
   fs.rmSync(ws, { recursive: true, force: true });
   return out;
 }
-
