@@ -168,7 +168,6 @@ export function deprecationIn(a: SchemaAttr, major: number): string | undefined 
   return own !== undefined ? own || undefined : a.d;
 }
 
-/** Whether an argument is required in every one of `majors`, for Terraform (true) or Pulumi (false). */
 const requiredMemo = new WeakMap<Record<string, SchemaAttr>, Map<string, string[]>>();
 
 /**
@@ -184,6 +183,7 @@ export function requiredKeys(attrs: Record<string, SchemaAttr>, majors: number[]
   return keys;
 }
 
+/** Whether an argument is required in every one of `majors`, for Terraform (true) or Pulumi (false). */
 export function attrRequired(a: SchemaAttr, majors: number[], terraform: boolean): boolean {
   if (a.v !== undefined && !(a.v === 0 && terraform) && !(majors.length === 1 && majors[0] === a.v)) return false;
   if (terraform && pulumiOnly(a)) return false;

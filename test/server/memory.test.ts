@@ -1,14 +1,20 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IdleCollector } from '../../server/memory';
 
 describe('IdleCollector', () => {
+  beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('collects once the server has been idle for the delay, not while work goes on', () => {
-    vi.useFakeTimers();
+  /** A collector after its first work, with a 3 s delay; its heap counts as large when over `smallHeap`. */
+  const busyCollector = (smallHeap: number): { gc: ReturnType<typeof vi.fn>; idle: IdleCollector } => {
     const gc = vi.fn();
-    const idle = new IdleCollector(gc, 3000, Infinity);
+    const idle = new IdleCollector(gc, 3000, smallHeap);
     idle.busy();
+    return { gc, idle };
+  };
+
+  it('collects once the server has been idle for the delay, not while work goes on', () => {
+    const { gc, idle } = busyCollector(Infinity);
     vi.advanceTimersByTime(2000);
     idle.busy(); // a keystroke restarts the wait
     vi.advanceTimersByTime(2999);
@@ -20,10 +26,7 @@ describe('IdleCollector', () => {
   });
 
   it('repeats each second while the heap stays large, at most six times', () => {
-    vi.useFakeTimers();
-    const gc = vi.fn();
-    const idle = new IdleCollector(gc, 3000, 0);
-    idle.busy();
+    const { gc } = busyCollector(0);
     vi.advanceTimersByTime(3000 + 2 * 1000);
     expect(gc).toHaveBeenCalledTimes(3);
     vi.advanceTimersByTime(60_000);
@@ -31,10 +34,7 @@ describe('IdleCollector', () => {
   });
 
   it('stops repeating when work resumes', () => {
-    vi.useFakeTimers();
-    const gc = vi.fn();
-    const idle = new IdleCollector(gc, 3000, 0);
-    idle.busy();
+    const { gc, idle } = busyCollector(0);
     vi.advanceTimersByTime(3000);
     idle.busy();
     vi.advanceTimersByTime(2999);

@@ -721,9 +721,9 @@ class Lowerer {
    */
   private key(written: string, ctx: Ctx): string {
     if (!ctx.args || !isPropertyName(written)) return written;
-    const renames = renamesFor(ctx.tf, ctx.path);
-    const renamed = renames?.[snakeToCamel(written)];
-    return renamed !== undefined && renamed !== camelToSnake(snakeToCamel(written)) ? renamed : camelToSnake(written);
+    const camel = snakeToCamel(written);
+    const renamed = renamesFor(ctx.tf, ctx.path)?.[camel];
+    return renamed !== undefined && renamed !== camelToSnake(camel) ? renamed : camelToSnake(written);
   }
 
   // ---- values ----
