@@ -107,31 +107,35 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       return;
     }
     const version = doc.version;
-    idle.busy();
-    const result = analysis.analyze(file);
-    // A newer edit arrived while analysing: its own run will publish.
-    if (!result || documents.get(uri)?.version !== version) return;
-    // positions by identity: indexOf per finding was quadratic in the findings of the program
-    const index = new Map(result.findings.map((finding, i) => [finding, i]));
-    for (const [f, fs] of result.byFile) {
-      if (!analysis.isOpen(f)) continue;
-      const target = toUri(f);
-      const diagnostics: Diagnostic[] = fs.map((finding) => toDiagnostic(finding, index.get(finding)!));
-      published.add(target);
-      void connection.sendDiagnostics({ uri: target, version: documents.get(target)?.version, diagnostics });
-    }
-    const cfg = analysis.config(file);
-    if (cfg.errors.length && documents.get(toUri(cfg.path))) {
-      void connection.sendDiagnostics({
-        uri: toUri(cfg.path),
-        diagnostics: cfg.errors.map((e) => ({
-          range: lspRange(e.loc.range),
-          severity: 1,
-          source: 'faultline',
-          code: 'config-invalid',
-          message: e.message,
-        })),
-      });
+    try {
+      const result = analysis.analyze(file);
+      // A newer edit arrived while analysing: its own run will publish.
+      if (!result || documents.get(uri)?.version !== version) return;
+      // positions by identity: indexOf per finding was quadratic in the findings of the program
+      const index = new Map(result.findings.map((finding, i) => [finding, i]));
+      for (const [f, fs] of result.byFile) {
+        if (!analysis.isOpen(f)) continue;
+        const target = toUri(f);
+        const diagnostics: Diagnostic[] = fs.map((finding) => toDiagnostic(finding, index.get(finding)!));
+        published.add(target);
+        void connection.sendDiagnostics({ uri: target, version: documents.get(target)?.version, diagnostics });
+      }
+      const cfg = analysis.config(file);
+      if (cfg.errors.length && documents.get(toUri(cfg.path))) {
+        void connection.sendDiagnostics({
+          uri: toUri(cfg.path),
+          diagnostics: cfg.errors.map((e) => ({
+            range: lspRange(e.loc.range),
+            severity: 1,
+            source: 'faultline',
+            code: 'config-invalid',
+            message: e.message,
+          })),
+        });
+      }
+    } finally {
+      // Last, so that its scavenge runs after the connection's writes (queued as immediates) have sent the diagnostics.
+      idle.busy();
     }
   }
 

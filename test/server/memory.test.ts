@@ -6,38 +6,49 @@ describe('IdleCollector', () => {
   afterEach(() => vi.useRealTimers());
 
   /** A collector after its first work, with a 3 s delay; its heap counts as large when over `smallHeap`. */
-  const busyCollector = (smallHeap: number): { gc: ReturnType<typeof vi.fn>; idle: IdleCollector } => {
+  const busyCollector = (smallHeap: number): { gc: ReturnType<typeof vi.fn>; full: () => number; idle: IdleCollector } => {
     const gc = vi.fn();
     const idle = new IdleCollector(gc, 3000, smallHeap);
     idle.busy();
-    return { gc, idle };
+    return { gc, full: () => gc.mock.calls.filter((c) => c[0] !== 'minor').length, idle };
   };
 
-  it('collects once the server has been idle for the delay, not while work goes on', () => {
+  it('scavenges once right after a burst of work', () => {
     const { gc, idle } = busyCollector(Infinity);
+    idle.busy(); // more work in the same turn: still one scavenge
+    expect(gc).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(0);
+    expect(gc.mock.calls).toEqual([['minor']]);
+    idle.busy();
+    vi.advanceTimersByTime(0);
+    expect(gc.mock.calls).toEqual([['minor'], ['minor']]);
+  });
+
+  it('collects in full once the server has been idle for the delay, not while work goes on', () => {
+    const { full, idle } = busyCollector(Infinity);
     vi.advanceTimersByTime(2000);
     idle.busy(); // a keystroke restarts the wait
     vi.advanceTimersByTime(2999);
-    expect(gc).not.toHaveBeenCalled();
+    expect(full()).toBe(0);
     vi.advanceTimersByTime(1);
-    expect(gc).toHaveBeenCalledTimes(1);
+    expect(full()).toBe(1);
     vi.advanceTimersByTime(60_000); // the heap is small: one collection is enough
-    expect(gc).toHaveBeenCalledTimes(1);
+    expect(full()).toBe(1);
   });
 
   it('repeats each second while the heap stays large, at most six times', () => {
-    const { gc } = busyCollector(0);
+    const { full } = busyCollector(0);
     vi.advanceTimersByTime(3000 + 2 * 1000);
-    expect(gc).toHaveBeenCalledTimes(3);
+    expect(full()).toBe(3);
     vi.advanceTimersByTime(60_000);
-    expect(gc).toHaveBeenCalledTimes(6);
+    expect(full()).toBe(6);
   });
 
   it('stops repeating when work resumes', () => {
-    const { gc, idle } = busyCollector(0);
+    const { full, idle } = busyCollector(0);
     vi.advanceTimersByTime(3000);
     idle.busy();
     vi.advanceTimersByTime(2999);
-    expect(gc).toHaveBeenCalledTimes(1);
+    expect(full()).toBe(1);
   });
 });
