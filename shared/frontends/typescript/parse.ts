@@ -295,17 +295,21 @@ class Lowerer {
     return this.lines.loc(this.path, start, end);
   }
 
-  private textOf(node: ts.Node): string {
-    const t = node.getText(this.sf);
-    return t.length > 200 ? `${t.slice(0, 199)}…` : t;
+  private textOf(node: ts.Node, start = node.getStart(this.sf)): string {
+    const end = node.getEnd();
+    return end - start > 200 ? `${this.text.slice(start, start + 199)}…` : this.text.slice(start, end);
   }
 
+  // the text and the location from one `getStart` (it skips the trivia before the node again each time)
   private unknown(node: ts.Node, reason: string, output?: boolean): Value {
-    return { kind: 'unknown', reason, text: this.textOf(node), loc: this.loc(node), ...(output ? { output } : {}) };
+    const start = node.getStart(this.sf);
+    const loc = this.span(start, node.getEnd());
+    return { kind: 'unknown', reason, text: this.textOf(node, start), loc, ...(output ? { output } : {}) };
   }
 
   private ref(node: ts.Node, ref: Omit<Reference, 'text'>, extra: Partial<RefValue> = {}): RefValue {
-    return { kind: 'ref', ref: { ...ref, text: this.textOf(node) }, loc: this.loc(node), ...extra };
+    const start = node.getStart(this.sf);
+    return { kind: 'ref', ref: { ...ref, text: this.textOf(node, start) }, loc: this.span(start, node.getEnd()), ...extra };
   }
 
   // ---- imports and module paths
@@ -742,18 +746,18 @@ class Lowerer {
   }
 
   private lowerInner(node: ts.Expression, opts: LowerOptions): Value {
-    const loc = this.loc(node);
+    // the location only where it is used: most kinds below make their own
     switch (node.kind) {
       case ts.SyntaxKind.StringLiteral:
       case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
-        return { kind: 'string', value: (node as ts.StringLiteralLike).text, loc };
+        return { kind: 'string', value: (node as ts.StringLiteralLike).text, loc: this.loc(node) };
       case ts.SyntaxKind.NumericLiteral:
-        return { kind: 'number', value: Number((node as ts.NumericLiteral).text), loc };
+        return { kind: 'number', value: Number((node as ts.NumericLiteral).text), loc: this.loc(node) };
       case ts.SyntaxKind.TrueKeyword:
       case ts.SyntaxKind.FalseKeyword:
-        return { kind: 'bool', value: node.kind === ts.SyntaxKind.TrueKeyword, loc };
+        return { kind: 'bool', value: node.kind === ts.SyntaxKind.TrueKeyword, loc: this.loc(node) };
       case ts.SyntaxKind.NullKeyword:
-        return { kind: 'null', loc };
+        return { kind: 'null', loc: this.loc(node) };
       case ts.SyntaxKind.ThisKeyword:
         return this.ref(node, { kind: 'arg', name: 'this' });
       case ts.SyntaxKind.Identifier:
@@ -765,7 +769,7 @@ class Lowerer {
         for (const el of (node as ts.ArrayLiteralExpression).elements) {
           if (!ts.isSpreadElement(el) && !ts.isOmittedExpression(el)) items.push(this.lower(el, { ...opts, map: false }));
         }
-        return { kind: 'list', items, loc };
+        return { kind: 'list', items, loc: this.loc(node) };
       }
       case ts.SyntaxKind.ObjectLiteralExpression:
         return this.object(node as ts.ObjectLiteralExpression, opts);
@@ -786,10 +790,10 @@ class Lowerer {
         const u = node as ts.PrefixUnaryExpression;
         const inner = skipTransparent(u.operand);
         if (u.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(inner))
-          return { kind: 'number', value: -Number(inner.text), loc };
+          return { kind: 'number', value: -Number(inner.text), loc: this.loc(node) };
         if (u.operator === ts.SyntaxKind.ExclamationToken) {
           const v = evaluate(this.lower(u.operand));
-          if (v.state === 'known' && typeof v.value === 'boolean') return { kind: 'bool', value: !v.value, loc };
+          if (v.state === 'known' && typeof v.value === 'boolean') return { kind: 'bool', value: !v.value, loc: this.loc(node) };
         }
         return this.unknown(node, 'this expression is not evaluated');
       }
@@ -857,7 +861,9 @@ class Lowerer {
             SCALARS.has(p.initializer.kind) ? opts : { ...opts, map: MAP_KEYS.has(key) && !opts.raw, path: [...(opts.path ?? []), key] },
           )
         : this.identifier(p.name);
-      props.push({ key, keyAsWritten: written, keyLoc: this.loc(p.name), value, loc: this.loc(p) });
+      // a property assignment starts with its name (object literals take no modifiers)
+      const start = p.name.getStart(this.sf);
+      props.push({ key, keyAsWritten: written, keyLoc: this.span(start, p.name.getEnd()), value, loc: this.span(start, p.getEnd()) });
     }
     return { kind: 'object', props, loc: this.loc(node), ...(partial ? { partial } : {}) };
   }
