@@ -21,6 +21,18 @@ import type {
 import { canonicalKey, lookupPulumiClass } from '../../knowledge/typemap';
 import { awsEnumValue, dataSourceSchema } from '../../knowledge/schema';
 import { alignKeys, LOWERED_INVOKES } from '../pulumi/invokes';
+import {
+  markSpans,
+  moveRecord,
+  newOutputs,
+  newRecord,
+  OUTPUTS,
+  planReuse,
+  reuseCounts,
+  type FileLowering,
+  type ReusePlan,
+  type StatementRecord,
+} from './reuse';
 
 /** Lowering deeper than this becomes unknown (deeply generated code must not exhaust the stack). */
 const MAX_DEPTH = 200;
@@ -64,8 +76,11 @@ export function scriptKind(path: string): ts.ScriptKind {
   return ts.ScriptKind.TS;
 }
 
-/** The last source file of each file, kept only where files are parsed again after small edits (the language server). */
-const lastSourceFiles = new Map<string, ts.SourceFile>();
+/**
+ * The last source file of each file and what it was lowered to, kept only where files are parsed again after small
+ * edits (the language server).
+ */
+const lastSourceFiles = new Map<string, { sf: ts.SourceFile; lowering?: FileLowering }>();
 let keepSourceFiles = 0;
 
 /**
@@ -88,23 +103,26 @@ export function keptSourceFileCount(): number {
   return lastSourceFiles.size;
 }
 
-/** A fresh parse, or with a kept source file of `path`, an incremental one over the single edit between the texts. */
-function sourceFileFor(path: string, text: string): ts.SourceFile {
+/**
+ * A fresh parse, or with a kept source file of `path`, an incremental one over the single edit between the texts;
+ * then also the lowering of the kept source file.
+ */
+function sourceFileFor(path: string, text: string): { sf: ts.SourceFile; previous?: FileLowering } {
   const last = keepSourceFiles > 0 ? lastSourceFiles.get(path) : undefined;
   // An old source file is consumed by updateSourceFile: drop it first, whatever happens next.
   lastSourceFiles.delete(path);
   let sf: ts.SourceFile;
-  if (last && last.text === text) sf = last;
+  if (last && last.sf.text === text) sf = last.sf;
   else if (last) {
-    const { start, oldEnd, newEnd } = changedSpan(last.text, text);
+    const { start, oldEnd, newEnd } = changedSpan(last.sf.text, text);
     const change = ts.createTextChangeRange(ts.createTextSpan(start, oldEnd - start), newEnd - start);
-    sf = ts.updateSourceFile(last, text, change);
+    sf = ts.updateSourceFile(last.sf, text, change);
   } else sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKind(path)); // `scan` sets the parents
   if (keepSourceFiles > 0) {
-    lastSourceFiles.set(path, sf);
+    lastSourceFiles.set(path, { sf });
     if (lastSourceFiles.size > keepSourceFiles) lastSourceFiles.delete(lastSourceFiles.keys().next().value!);
   }
-  return sf;
+  return { sf, previous: last?.lowering };
 }
 
 /** Parses a TypeScript or JavaScript file into the canonical model. Never throws. */
@@ -123,8 +141,9 @@ export function parseTypeScript(text: string, path: string): FileModel {
   // A file that never names a Pulumi package cannot import one: skip the parse.
   if (!text.includes('@pulumi/')) return model;
   let sf: ts.SourceFile;
+  let previous: FileLowering | undefined;
   try {
-    sf = sourceFileFor(path, text);
+    ({ sf, previous } = sourceFileFor(path, text));
   } catch (e) {
     // The compiler's parser is recursive: thousands of nesting levels overflow its stack.
     const lines = new LineIndex(text);
@@ -132,7 +151,16 @@ export function parseTypeScript(text: string, path: string): FileModel {
     return model;
   }
   try {
-    return new Lowerer(sf, text, path, language, lineIndexOf(model)).run(model);
+    const lines = lineIndexOf(model);
+    const plan = previous && planReuse(previous, text, sf.statements);
+    // an edit that changed what every statement reads (imports, name sets) or moved a kept location sideways: all again
+    const kept = lastSourceFiles.get(path);
+    const track = kept?.sf === sf;
+    const lowering =
+      (plan && new Lowerer(sf, text, path, language, lines).run(model, track, previous, plan)) ||
+      new Lowerer(sf, text, path, language, lines).run(model, track)!;
+    if (track) kept!.lowering = lowering;
+    return model;
   } catch (e) {
     model.internalErrors = [{ message: `the TypeScript frontend failed: ${message(e)}` }];
     return model;
@@ -249,12 +277,16 @@ class Lowerer {
   private readonly initCache = new Map<ts.Node, Value>();
   private readonly inProgress = new Set<ts.Node>();
   private readonly classMembers = new Map<ts.Node, Map<string, ts.NewExpression>>();
-  private readonly configReads = new Map<ts.Node, PulumiFacts['configReads'][number]>();
+  /** The config reads recorded (a call is visited once; the set makes sure). */
+  private readonly configReads = new Set<ts.Node>();
   /** Per `new` expression: asked again for every reference to the variable it initialises. */
   private readonly classes = new Map<ts.NewExpression, ResourceClass | undefined>();
-  private readonly internalErrors: NonNullable<FileModel['internalErrors']> = [];
+  private internalErrors: NonNullable<FileModel['internalErrors']> = [];
   private depth = 0;
-  private comments: Comment[] = [];
+  /** Per top-level statement, what lowering it produced and read. */
+  private readonly records = new Map<ts.Statement, StatementRecord>();
+  /** The record of the statement whose lowering is under way: the top-level names looked up go to it. */
+  private current: StatementRecord | undefined;
 
   constructor(
     private readonly sf: ts.SourceFile,
@@ -264,18 +296,120 @@ class Lowerer {
     private readonly lines: LineIndex,
   ) {}
 
-  run(model: FileModel): FileModel {
+  /**
+   * Lowers the file into `model`. With `track` (the language server), notes per top-level statement what its lowering
+   * produced and read; with `previous` and `plan` too, keeps the lowering of the statements `plan` keeps. Undefined
+   * when that cannot be done (the model is then to be lowered afresh).
+   */
+  run(model: FileModel, track: boolean, previous?: FileLowering, plan?: ReusePlan): FileLowering | undefined {
+    delete model.internalErrors;
     this.collectImports();
     const facts: PulumiFacts = { isPulumi: Object.keys(this.imports).length > 0, imports: this.imports, components: [], configReads: [] };
     model.pulumi = facts;
-    if (!facts.isPulumi) return model;
+    const out = newOutputs();
+    const lowering: FileLowering = { text: this.text, records: this.records, outputs: out, signature: '' };
+    if (!facts.isPulumi) return lowering;
     model.parseErrors = this.parseErrors();
-    const visited = this.scan();
-    this.walk(visited, model, facts);
-    facts.configReads = [...this.configReads.values()];
-    model.comments = this.comments;
-    if (this.internalErrors.length) model.internalErrors = this.internalErrors;
-    return model;
+    const comments = new CommentCollector(this.text, (pos, end) => this.comment(pos, end));
+    // first every statement's scan (the name sets must be whole before anything is lowered), then the walks
+    const visits = new Map<ts.Statement, { nodes: ts.Node[]; comments: Comment[] }>();
+    for (const st of this.sf.statements) {
+      (st as { parent: ts.Node }).parent = this.sf;
+      const kept = plan?.reuse.has(st) ? previous?.records.get(st) : undefined;
+      if (kept) {
+        for (const n of kept.reassigned) this.reassigned.add(n);
+        for (const n of kept.nested) this.nestedNames.add(n);
+        for (const c of kept.componentClasses) this.components.set(c.name!.text, c);
+        this.records.set(st, kept);
+        continue;
+      }
+      const rec = track ? newRecord(st) : undefined;
+      if (rec) this.records.set(st, rec);
+      this.current = rec;
+      visits.set(st, { nodes: this.scan(st, rec, comments), comments: comments.take() });
+    }
+    this.current = undefined;
+    if (track) {
+      lowering.signature = JSON.stringify([
+        this.imports,
+        [...this.nodePath],
+        [...this.reassigned].sort(),
+        [...this.nestedNames].sort(),
+        [...this.components.keys()],
+      ]);
+    }
+    if (plan && previous) {
+      if (lowering.signature !== previous.signature) return undefined;
+      const seen = new Set<Loc>();
+      if (plan.delta !== 0) for (const st of plan.reuse) if (!moveRecord(previous, this.records.get(st)!, plan, seen)) return undefined;
+    }
+    model.resources = out.resources;
+    model.stringBuilds = out.stringBuilds;
+    model.comments = out.comments;
+    facts.components = out.components;
+    facts.configReads = out.configReads;
+    facts.invokes = out.invokes;
+    this.internalErrors = out.internalErrors;
+    let transforms = false;
+    for (const st of this.sf.statements) {
+      const rec = this.records.get(st);
+      const visit = visits.get(st);
+      // a kept statement's outputs: where they lie in the previous lists
+      const kept = visit ? undefined : rec?.spans;
+      if (rec) {
+        rec.spans = [];
+        markSpans(rec, out);
+      }
+      if (visit) {
+        this.current = rec;
+        for (const c of visit.comments) out.comments.push(c);
+        this.walk(visit.nodes, model, facts);
+        if (rec) rec.transforms = !!facts.transforms;
+      } else if (kept && previous) {
+        for (let k = 0; k < OUTPUTS.length; k++) {
+          const from = previous.outputs[OUTPUTS[k]!] as unknown[];
+          const to = out[OUTPUTS[k]!] as unknown[];
+          for (let i = kept[k]!; i < kept[OUTPUTS.length + k]!; i++) to.push(from[i]);
+        }
+      }
+      if (rec) markSpans(rec, out);
+      transforms ||= !!facts.transforms || !!rec?.transforms;
+      if (track) delete facts.transforms;
+    }
+    this.current = undefined;
+    const eof = this.sf.endOfFileToken;
+    (eof as { parent: ts.Node }).parent = this.sf;
+    comments.scan(eof.pos, eof.end, false);
+    for (const c of comments.take()) out.comments.push(c);
+    if (transforms) facts.transforms = true;
+    if (!out.invokes.length) delete facts.invokes;
+    if (out.internalErrors.length) model.internalErrors = out.internalErrors;
+    for (const [st, rec] of this.records) {
+      rec.pos = st.pos;
+      rec.end = st.end;
+    }
+    reuseCounts.kept = track ? this.records.size - visits.size : 0;
+    reuseCounts.lowered = visits.size;
+    return lowering;
+  }
+
+  /**
+   * Lowering that belongs to the statement holding `node` (an initializer another statement reads): the names it
+   * looks up go to that statement's record, which the statements reading it depend on by name.
+   */
+  private within<T>(node: ts.Node, f: () => T): T {
+    if (this.records.size === 0) return f();
+    let top = node;
+    while (top.parent && top.parent !== this.sf) top = top.parent;
+    const rec = this.records.get(top as ts.Statement);
+    if (!rec || rec === this.current) return f();
+    const outer = this.current;
+    this.current = rec;
+    try {
+      return f();
+    } finally {
+      this.current = outer;
+    }
   }
 
   // ---- locations
@@ -409,7 +543,7 @@ class Lowerer {
   /** The resource class a `new` expression instantiates: a Pulumi package class or a component class of this file. */
   private resourceClass(node: ts.NewExpression): ResourceClass | undefined {
     if (this.classes.has(node)) return this.classes.get(node);
-    const cls = this.classOf(node);
+    const cls = this.within(node, () => this.classOf(node));
     this.classes.set(node, cls);
     return cls;
   }
@@ -426,26 +560,34 @@ class Lowerer {
       return known ? { kind: 'resource', ...known } : { kind: 'resource', type: [pkg, module, cls].filter(Boolean).join('.') };
     }
     const callee = skipTransparent(node.expression);
-    if (ts.isIdentifier(callee) && this.components.has(callee.text)) return { kind: 'component', type: callee.text };
+    if (ts.isIdentifier(callee) && this.isComponent(callee.text)) return { kind: 'component', type: callee.text };
     return undefined;
   }
 
   // ---- the one pass over every node: reassigned names, component classes, comments, and the nodes `visit` acts on
 
   /**
-   * Walks every node once (an explicit stack: the parser builds deep trees) and returns, in source order, the nodes
-   * `visit` may act on; the rest of the file is never looked at again.
+   * Walks every node of a top-level statement once (an explicit stack: the parser builds deep trees) and returns, in
+   * source order, the nodes `visit` may act on; the rest of the statement is never looked at again. What it adds to
+   * the file's name sets is also noted in `rec`.
    */
-  private scan(): ts.Node[] {
+  private scan(statement: ts.Statement, rec: StatementRecord | undefined, comments: CommentCollector): ts.Node[] {
     const out: ts.Node[] = [];
-    const comments = new CommentCollector(this.text, (pos, end) => this.comment(pos, end));
-    const stack: ts.Node[] = [this.sf];
+    const stack: ts.Node[] = [statement];
     const kids: ts.Node[] = [];
     const collect = (c: ts.Node): void => {
       kids.push(c);
     };
+    const nested = (name: string): void => {
+      this.nestedNames.add(name);
+      rec?.nested.push(name);
+    };
+    const reassigned = (name: string): void => {
+      this.reassigned.add(name);
+      rec?.reassigned.push(name);
+    };
     const addNested = (name: ts.BindingName): void => {
-      if (ts.isIdentifier(name)) this.nestedNames.add(name.text);
+      if (ts.isIdentifier(name)) nested(name.text);
       else for (const el of name.elements) if (!ts.isOmittedExpression(el)) addNested(el.name);
     };
     while (stack.length) {
@@ -466,14 +608,13 @@ class Lowerer {
         }
         case ts.SyntaxKind.FunctionDeclaration: {
           const f = n as ts.FunctionDeclaration;
-          if (f.name && n.parent !== this.sf) this.nestedNames.add(f.name.text);
+          if (f.name && n.parent !== this.sf) nested(f.name.text);
           break;
         }
         case ts.SyntaxKind.BinaryExpression: {
           const b = n as ts.BinaryExpression;
           const op = b.operatorToken.kind;
-          if (ts.isIdentifier(b.left) && op >= ts.SyntaxKind.FirstAssignment && op <= ts.SyntaxKind.LastAssignment)
-            this.reassigned.add(b.left.text);
+          if (ts.isIdentifier(b.left) && op >= ts.SyntaxKind.FirstAssignment && op <= ts.SyntaxKind.LastAssignment) reassigned(b.left.text);
           if (op === ts.SyntaxKind.PlusToken) out.push(n);
           break;
         }
@@ -481,15 +622,16 @@ class Lowerer {
         case ts.SyntaxKind.PostfixUnaryExpression: {
           const u = n as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression;
           if (ts.isIdentifier(u.operand) && (u.operator === ts.SyntaxKind.PlusPlusToken || u.operator === ts.SyntaxKind.MinusMinusToken))
-            this.reassigned.add(u.operand.text);
+            reassigned(u.operand.text);
           break;
         }
         case ts.SyntaxKind.ClassDeclaration:
         case ts.SyntaxKind.ClassExpression: {
           const c = n as ts.ClassLikeDeclaration;
-          if (c.name && ts.isClassDeclaration(c) && n.parent !== this.sf) this.nestedNames.add(c.name.text);
+          if (c.name && ts.isClassDeclaration(c) && n.parent !== this.sf) nested(c.name.text);
           if (c.name && this.extendsComponent(c)) {
             this.components.set(c.name.text, c);
+            rec?.componentClasses.push(c);
             out.push(n);
           }
           break;
@@ -514,8 +656,13 @@ class Lowerer {
         stack.push(c);
       }
     }
-    this.comments = comments.result();
     return out;
+  }
+
+  /** Whether `name` is a component class of this file (a top-level name looked up). */
+  private isComponent(name: string): boolean {
+    this.current?.lookups.add(name);
+    return this.components.has(name);
   }
 
   private extendsComponent(cls: ts.ClassLikeDeclaration): boolean {
@@ -525,7 +672,7 @@ class Lowerer {
       if (!base) continue;
       if (this.pathOf(base) === `${PULUMI}/ComponentResource`) return true;
       const b = skipTransparent(base);
-      if (ts.isIdentifier(b) && this.components.has(b.text)) return true;
+      if (ts.isIdentifier(b) && this.isComponent(b.text)) return true;
     }
     return false;
   }
@@ -602,8 +749,14 @@ class Lowerer {
     if (invoke && LOWERED_INVOKES[invoke]) model.resources.push(this.invokeResource(node, invoke, LOWERED_INVOKES[invoke], ctx));
     const read = this.configRead(node);
     if (read && !this.configReads.has(node)) {
+      this.configReads.add(node);
       const fb = this.fallbackOf(node);
-      this.configReads.set(node, { key: read.key, method: read.method, loc: this.loc(node), ...(fb ? { fallback: this.lower(fb) } : {}) });
+      model.pulumi!.configReads.push({
+        key: read.key,
+        method: read.method,
+        loc: this.loc(node),
+        ...(fb ? { fallback: this.lower(fb) } : {}),
+      });
     }
     const arg = node.arguments[0];
     if (ts.isIdentifier(callee) && callee.text === 'String' && arg && !this.resolveName('String', callee)) {
@@ -1006,7 +1159,7 @@ class Lowerer {
     if (this.inProgress.has(decl)) return this.unknown(decl, `${decl.name.getText(this.sf)} refers to itself`);
     this.inProgress.add(decl);
     try {
-      const v = this.lower(decl.initializer!);
+      const v = this.within(decl, () => this.lower(decl.initializer!));
       this.initCache.set(decl, v);
       return v;
     } finally {
@@ -1017,12 +1170,18 @@ class Lowerer {
   /** The declaration `name` refers to at `from`, by lexical scope (hoisting and TDZ aside). */
   private resolveName(name: string, from: ts.Node): Declaration | undefined {
     // most names (imports, top-level consts) are declared at the top only: no walk up
-    if (!this.nestedNames.has(name)) return this.scope(this.sf).get(name);
+    if (!this.nestedNames.has(name)) return this.topLevel(name);
     for (let a: ts.Node | undefined = from.parent; a; a = a.parent) {
-      const d = this.scope(a).get(name);
+      const d = a === this.sf ? this.topLevel(name) : this.scope(a).get(name);
       if (d) return d;
     }
     return undefined;
+  }
+
+  /** The top-level declaration of `name`; the statement being lowered depends on it (or on its absence). */
+  private topLevel(name: string): Declaration | undefined {
+    this.current?.lookups.add(name);
+    return this.scope(this.sf).get(name);
   }
 
   private scope(a: ts.Node): ReadonlyMap<string, Declaration> {
@@ -1329,7 +1488,7 @@ class Lowerer {
  * (`getChildren` builds them).
  */
 class CommentCollector {
-  private readonly out: Comment[] = [];
+  private out: Comment[] = [];
   private readonly scanner: ts.Scanner;
 
   constructor(
@@ -1368,10 +1527,13 @@ class CommentCollector {
     if (n.end > pos) this.scan(pos, n.end, true);
   }
 
-  /** The comments, in source order, each once. */
-  result(): Comment[] {
+  /** The comments found since the last call, in source order, each once. */
+  take(): Comment[] {
+    if (this.out.length === 0) return [];
     const seen = new Set<number>();
-    return this.out.filter((c) => !seen.has(c.loc.start) && seen.add(c.loc.start)).sort((a, b) => a.loc.start - b.loc.start);
+    const found = this.out.filter((c) => !seen.has(c.loc.start) && seen.add(c.loc.start)).sort((a, b) => a.loc.start - b.loc.start);
+    this.out = [];
+    return found;
   }
 }
 
