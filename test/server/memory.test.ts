@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { IdleCollector } from '../../server/memory';
+import { collectGarbage, IdleCollector } from '../../server/memory';
 
 describe('IdleCollector', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -50,5 +50,19 @@ describe('IdleCollector', () => {
     idle.busy();
     vi.advanceTimersByTime(2999);
     expect(full()).toBe(1);
+  });
+});
+
+describe('collectGarbage', () => {
+  it('frees what is no longer referenced, at once', () => {
+    const holder: { garbage?: object[] } = { garbage: Array.from({ length: 400_000 }, (_, i) => ({ i, s: `item ${i}` })) };
+    collectGarbage('minor');
+    collectGarbage();
+    const before = process.memoryUsage().heapUsed;
+    expect(holder.garbage?.length).toBe(400_000);
+    delete holder.garbage;
+    collectGarbage();
+    // ~30 MB of objects: most of it must be gone
+    expect(before - process.memoryUsage().heapUsed).toBeGreaterThan(15 << 20);
   });
 });
