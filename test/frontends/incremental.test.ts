@@ -115,6 +115,7 @@ describe('incremental TypeScript parsing', () => {
  * Typing within a line keeps the lowering of the statements it did not touch (moved along the text) unless they read
  * a name the edit may have changed. Edits that rename declarations and references, break strings and brackets, add
  * assignments and component classes: after each, the model must equal a fresh lowering, and most statements be kept.
+ * 150 runs by default, 3,000 in the long robustness run (`npm run fuzz`).
  */
 describe('incremental TypeScript lowering', () => {
   const root = path.join(__dirname, '../..');
@@ -167,7 +168,7 @@ describe('incremental TypeScript lowering', () => {
           expect(incremental).toBe(model(text, false));
         }
       }),
-      { seed: 20261207, numRuns: 150 },
+      { seed: Number(process.env.FAULTLINE_FUZZ_SEED ?? 20261207), numRuns: process.env.FAULTLINE_FUZZ === 'long' ? 3000 : 150 },
     );
     // the point of it: statements are kept (a third at least, though renames here often touch what many statements read)
     expect(kept).toBeGreaterThan((kept + lowered) / 3);
