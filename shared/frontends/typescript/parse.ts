@@ -152,10 +152,12 @@ export function parseTypeScript(text: string, path: string): FileModel {
   }
   try {
     const lines = lineIndexOf(model);
-    const plan = previous && planReuse(previous, text, sf.statements);
-    // an edit that changed what every statement reads (imports, name sets) or moved a kept location sideways: all again
+    // the language server keeps this parse: the lowering is kept with it, for the next edit
     const kept = lastSourceFiles.get(path);
     const track = kept?.sf === sf;
+    const plan = previous && planReuse(previous, text, sf.statements);
+    // An edit that changed what every statement reads (imports, name sets) or left a kept location on its line: the
+    // statements are all lowered again.
     const lowering =
       (plan && new Lowerer(sf, text, path, language, lines).run(model, track, previous, plan)) ||
       new Lowerer(sf, text, path, language, lines).run(model, track)!;
@@ -355,7 +357,7 @@ class Lowerer {
       const rec = this.records.get(st);
       const visit = visits.get(st);
       // a kept statement's outputs: where they lie in the previous lists
-      const kept = visit ? undefined : rec?.spans;
+      const keptSpans = visit ? undefined : rec?.spans;
       if (rec) {
         rec.spans = [];
         markSpans(rec, out);
@@ -365,11 +367,11 @@ class Lowerer {
         for (const c of visit.comments) out.comments.push(c);
         this.walk(visit.nodes, model, facts);
         if (rec) rec.transforms = !!facts.transforms;
-      } else if (kept && previous) {
+      } else if (keptSpans && previous) {
         for (let k = 0; k < OUTPUTS.length; k++) {
           const from = previous.outputs[OUTPUTS[k]!] as unknown[];
           const to = out[OUTPUTS[k]!] as unknown[];
-          for (let i = kept[k]!; i < kept[OUTPUTS.length + k]!; i++) to.push(from[i]);
+          for (let i = keptSpans[k]!; i < keptSpans[OUTPUTS.length + k]!; i++) to.push(from[i]);
         }
       }
       if (rec) markSpans(rec, out);

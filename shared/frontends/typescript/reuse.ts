@@ -9,7 +9,7 @@ import { changedSpan } from '../../model/text';
  * and the file's imports and name sets. Its locations move with the text after the edit.
  */
 
-/** How many top-level statements the last lowering kept and lowered (for tests and the bench). */
+/** How many top-level statements the last TypeScript lowering kept and lowered (for tests). */
 export const reuseCounts = { kept: 0, lowered: 0 };
 
 /** The lists of a file model a statement's lowering adds to, in one object. */
