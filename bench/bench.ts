@@ -133,7 +133,6 @@ async function main(): Promise<void> {
 
 void main();
 
-/** A fixed CPU-bound workload: the same code measured on another day is comparable only in units of this. */
 /**
  * A second reference, for what the sort does not see: the machine's speed at allocating and collecting garbage that
  * survives a while, as a parse makes (20 arrays of 100,000 small linked objects, each alive while the next is built and linked to it).
@@ -154,6 +153,7 @@ function gcReferenceMs(): number {
   return times.sort((a, b) => a - b)[2]!;
 }
 
+/** A fixed CPU-bound workload: the same code measured on another day is comparable only in units of this. */
 function referenceMs(): number {
   const times: number[] = [];
   for (let run = 0; run < 5; run++) {
