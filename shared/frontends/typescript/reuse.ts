@@ -7,6 +7,9 @@ import { changedSpan } from '../../model/text';
  * every top-level statement the edit did not touch (the same node, moved); what lowering such a statement produced
  * last time is still right if nothing it read changed: the statements declaring the top-level names it looked up,
  * and the file's imports and name sets. Its locations move with the text after the edit.
+ *
+ * Kept outputs are the very objects of the model returned last for the file, moved in place: that model is stale once
+ * the same path is parsed again (the server replaces its results within the same call; audits parse in workers).
  */
 
 /** How many top-level statements the last TypeScript lowering kept and lowered (for tests). */
