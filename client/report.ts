@@ -27,13 +27,13 @@ function counts<T>(items: T[], key: (t: T) => string): [string, number][] {
   return [...m.entries()].sort((a, b) => b[1] - a[1]);
 }
 
-/** A horizontal bar chart in plain HTML/CSS so it follows the theme's colours. */
+/** A horizontal bar chart in plain HTML/CSS so it follows the theme's colours (a zero draws no bar; the least, 2%). */
 function chart(title: string, rows: [string, number][], cls = ''): string {
   const max = Math.max(1, ...rows.map((r) => r[1]));
   return `<section><h2>${esc(title)}</h2>${rows
     .map(
       ([k, n]) =>
-        `<div class="row"><span class="label">${esc(k)}</span><span class="bar ${cls} ${cls ? esc(k) : ''}" style="width:${Math.max(2, (n / max) * 100)}%"></span><span class="n">${n}</span></div>`,
+        `<div class="row"><span class="label">${esc(k)}</span><span class="bar ${cls} ${cls ? esc(k) : ''}" style="width:${n === 0 ? 0 : Math.max(2, (n / max) * 100)}%"></span><span class="n">${n}</span></div>`,
     )
     .join('')}</section>`;
 }
