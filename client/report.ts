@@ -33,7 +33,7 @@ function chart(title: string, rows: [string, number][], cls = ''): string {
   return `<section><h2>${esc(title)}</h2>${rows
     .map(
       ([k, n]) =>
-        `<div class="row"><span class="label">${esc(k)}</span><span class="bar ${cls} ${cls ? esc(k) : ''}" style="width:${n === 0 ? 0 : Math.max(2, (n / max) * 100)}%"></span><span class="n">${n}</span></div>`,
+        `<div class="row"><span class="label">${esc(k)}</span><span class="track"><span class="bar ${cls} ${cls ? esc(k) : ''}" style="width:${n === 0 ? 0 : Math.max(2, (n / max) * 100)}%"></span></span><span class="n">${n}</span></div>`,
     )
     .join('')}</section>`;
 }
@@ -59,11 +59,12 @@ h1 { font-weight: 600; } h2 { font-size: 1.05em; margin: 0 0 8px; color: var(--v
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 20px; }
 section { border: 1px solid var(--vscode-panel-border); border-radius: 6px; padding: 12px; }
 .row { display: flex; align-items: center; gap: 8px; margin: 4px 0; }
-.label { width: 40%; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.bar { height: 12px; border-radius: 3px; background: var(--vscode-charts-blue); }
+.label { flex: 0 0 40%; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.track { flex: 1; } /* the bars of a chart start at one edge, their widths a share of the same track */
+.bar { display: block; height: 12px; border-radius: 3px; background: var(--vscode-charts-blue); }
 .bar.sev.critical { background: var(--vscode-charts-purple); } .bar.sev.high { background: var(--vscode-charts-red); }
 .bar.sev.medium { background: var(--vscode-charts-yellow); } .bar.sev.low { background: var(--vscode-charts-blue); }
-.n { font-variant-numeric: tabular-nums; }
+.n { flex: 0 0 3ch; text-align: right; font-variant-numeric: tabular-nums; }
 table { width: 100%; border-collapse: collapse; margin-top: 20px; } td, th { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--vscode-panel-border); }
 a { color: var(--vscode-textLink-foreground); cursor: pointer; }
 </style></head><body>
