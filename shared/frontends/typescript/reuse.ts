@@ -133,17 +133,27 @@ export function planReuse(previous: FileLowering, text: string, statements: read
     if (rec && (rec.end <= start || rec.pos >= lineAfter)) reuse.add(st);
     else for (const n of declaredNames(st)) dirty.add(n);
   }
-  // what read a name whose declaration changed is lowered again, and so is what read the names it declares
-  for (let grew = dirty.size > 0; grew;) {
-    grew = false;
+  // What read a name whose declaration changed is lowered again, and so is what read the names it declares: a walk
+  // from the names to their readers (passes over the kept statements until none changed were quadratic in a chain).
+  if (dirty.size > 0) {
+    const readers = new Map<string, ts.Statement[]>();
     for (const st of reuse) {
-      const rec = previous.records.get(st)!;
-      let reads = false;
-      for (const n of rec.lookups) if (dirty.has(n)) reads = true;
-      if (!reads) continue;
-      reuse.delete(st);
-      for (const n of rec.declares) dirty.add(n);
-      grew = true;
+      for (const n of previous.records.get(st)!.lookups) {
+        const list = readers.get(n);
+        if (list) list.push(st);
+        else readers.set(n, [st]);
+      }
+    }
+    const names = [...dirty];
+    while (names.length) {
+      for (const st of readers.get(names.pop()!) ?? []) {
+        if (!reuse.delete(st)) continue;
+        for (const n of previous.records.get(st)!.declares) {
+          if (dirty.has(n)) continue;
+          dirty.add(n);
+          names.push(n);
+        }
+      }
     }
   }
   return { reuse, start, lineAfter, delta: newEnd - oldEnd };
