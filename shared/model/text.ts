@@ -161,8 +161,15 @@ export function eol(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
 }
 
+/** One edit: `before.slice(start, oldEnd)` became `after.slice(start, newEnd)`. */
+export interface TextChange {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
 /** The single edit turning `before` into `after`: their common prefix and suffix are untouched. */
-export function changedSpan(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
+export function changedSpan(before: string, after: string): TextChange {
   const max = Math.min(before.length, after.length);
   let start = 0;
   while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;

@@ -65,21 +65,21 @@ describe('incremental tree-sitter parsing', () => {
   }
 });
 
-/** A fresh parse of `text` under `file` and a parse of it as the next edit of `file`, as comparable JSON. */
-function typeScriptModels(file: string): { model: (text: string, incremental: boolean) => string } {
+/**
+ * For `file`: the model of `text` as comparable JSON, parsed as the next edit of `file` (`incremental`) or afresh.
+ */
+function typeScriptModel(file: string): (text: string, incremental: boolean) => string {
   // The fresh parses go under another path (whose parse is dropped each time), so the kept one chains edits.
   const elsewhere = path.join(path.dirname(file), 'fresh', path.basename(file));
-  return {
-    model: (text, incremental) => {
-      const m = parseTypeScript(text, incremental ? file : elsewhere);
-      if (!incremental) forgetSourceFile(elsewhere);
-      // The compiler's incremental parser reports some syntax errors of broken code differently from a fresh parse
-      // (fewer of them, without a hint): whether there are any is compared, the lowering in full.
-      const parseErrors = m.parseErrors.length > 0;
-      return JSON.stringify({ ...m, text: undefined, parseErrors })
-        .split(JSON.stringify(elsewhere).slice(1, -1))
-        .join(JSON.stringify(file).slice(1, -1));
-    },
+  return (text, incremental) => {
+    const m = parseTypeScript(text, incremental ? file : elsewhere);
+    if (!incremental) forgetSourceFile(elsewhere);
+    // The compiler's incremental parser reports some syntax errors of broken code differently from a fresh parse
+    // (fewer of them, without a hint): whether there are any is compared, the lowering in full.
+    const parseErrors = m.parseErrors.length > 0;
+    return JSON.stringify({ ...m, text: undefined, parseErrors })
+      .split(JSON.stringify(elsewhere).slice(1, -1))
+      .join(JSON.stringify(file).slice(1, -1));
   };
 }
 
@@ -93,7 +93,7 @@ describe('incremental TypeScript parsing', () => {
         remove: fc.nat({ max: 40 }),
         insert: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('{', '}', '"', '`', '${', '\n', '(', ')', ': 1,', '//', 'é', '😀')),
       });
-      const { model } = typeScriptModels(file);
+      const model = typeScriptModel(file);
       fc.assert(
         fc.property(fc.array(edit, { minLength: 1, maxLength: 15 }), (edits) => {
           let text = original;
@@ -146,7 +146,7 @@ describe('incremental TypeScript lowering', () => {
     fc.assert(
       fc.property(fc.nat(), fc.array(edit, { minLength: 1, maxLength: 12 }), (which, edits) => {
         const file = path.join(root, files[which % files.length]!);
-        const { model } = typeScriptModels(file);
+        const model = typeScriptModel(file);
         let text = fs.readFileSync(file, 'utf8');
         forgetSourceFile(file);
         model(text, true);

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { evaluate, walkValues } from '../../model/evaluate';
-import { changedSpan, LineIndex, lineIndexOf } from '../../model/text';
+import { changedSpan, LineIndex, lineIndexOf, type TextChange } from '../../model/text';
 import type {
   Comment,
   FileModel,
@@ -107,22 +107,25 @@ export function keptSourceFileCount(): number {
  * A fresh parse, or with a kept source file of `path`, an incremental one over the single edit between the texts;
  * then also the lowering of the kept source file.
  */
-function sourceFileFor(path: string, text: string): { sf: ts.SourceFile; previous?: FileLowering } {
+function sourceFileFor(path: string, text: string): { sf: ts.SourceFile; previous?: FileLowering; change?: TextChange } {
   const last = keepSourceFiles > 0 ? lastSourceFiles.get(path) : undefined;
   // An old source file is consumed by updateSourceFile: drop it first, whatever happens next.
   lastSourceFiles.delete(path);
   let sf: ts.SourceFile;
-  if (last && last.sf.text === text) sf = last.sf;
-  else if (last) {
-    const { start, oldEnd, newEnd } = changedSpan(last.sf.text, text);
-    const change = ts.createTextChangeRange(ts.createTextSpan(start, oldEnd - start), newEnd - start);
-    sf = ts.updateSourceFile(last.sf, text, change);
+  let change: TextChange | undefined;
+  if (last && last.sf.text === text) {
+    sf = last.sf;
+    change = { start: text.length, oldEnd: text.length, newEnd: text.length };
+  } else if (last) {
+    change = changedSpan(last.sf.text, text);
+    const { start, oldEnd, newEnd } = change;
+    sf = ts.updateSourceFile(last.sf, text, ts.createTextChangeRange(ts.createTextSpan(start, oldEnd - start), newEnd - start));
   } else sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKind(path)); // `scan` sets the parents
   if (keepSourceFiles > 0) {
     lastSourceFiles.set(path, { sf });
     if (lastSourceFiles.size > keepSourceFiles) lastSourceFiles.delete(lastSourceFiles.keys().next().value!);
   }
-  return { sf, previous: last?.lowering };
+  return { sf, previous: last?.lowering, change };
 }
 
 /** Parses a TypeScript or JavaScript file into the canonical model. Never throws. */
@@ -142,8 +145,9 @@ export function parseTypeScript(text: string, path: string): FileModel {
   if (!text.includes('@pulumi/')) return model;
   let sf: ts.SourceFile;
   let previous: FileLowering | undefined;
+  let change: TextChange | undefined;
   try {
-    ({ sf, previous } = sourceFileFor(path, text));
+    ({ sf, previous, change } = sourceFileFor(path, text));
   } catch (e) {
     // The compiler's parser is recursive: thousands of nesting levels overflow its stack.
     const lines = new LineIndex(text);
@@ -155,7 +159,7 @@ export function parseTypeScript(text: string, path: string): FileModel {
     // the language server keeps this parse: the lowering is kept with it, for the next edit
     const kept = lastSourceFiles.get(path);
     const track = kept?.sf === sf;
-    const plan = previous && planReuse(previous, text, sf.statements);
+    const plan = previous && change && planReuse(previous, change, text, sf.statements);
     // An edit that changed what every statement reads (imports, name sets) or left a kept location on its line: the
     // statements are all lowered again.
     const lowering =

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import type { Comment, FileModel, Loc, PulumiFacts, Resource, StringBuild, Value } from '../../model/types';
-import { changedSpan } from '../../model/text';
+import type { TextChange } from '../../model/text';
 
 /**
  * Lowering again only the statements an edit touched (the language server). The compiler's incremental parse keeps
@@ -109,11 +109,16 @@ function breaksLine(text: string, from: number, to: number): boolean {
 }
 
 /**
- * The statements of `statements` whose previous lowering still holds after the edit from `previous.text` to `text`;
- * undefined when the edit breaks or joins lines (lines and resource ids after it would change: all is lowered again).
+ * The statements of `statements` whose previous lowering still holds after `change`, the edit from `previous.text`
+ * to `text` (the one the incremental parse used); undefined when the edit breaks or joins lines (lines and resource ids
+ * after it would change: all is lowered again).
  */
-export function planReuse(previous: FileLowering, text: string, statements: readonly ts.Statement[]): ReusePlan | undefined {
-  const { start, oldEnd, newEnd } = changedSpan(previous.text, text);
+export function planReuse(
+  previous: FileLowering,
+  { start, oldEnd, newEnd }: TextChange,
+  text: string,
+  statements: readonly ts.Statement[],
+): ReusePlan | undefined {
   if (breaksLine(previous.text, start, oldEnd) || breaksLine(text, start, newEnd)) return undefined;
   // the first line after the edit's: what starts there moves by whole characters only, and keeps its line and column
   let lineAfter = Infinity;
