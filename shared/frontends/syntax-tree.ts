@@ -1,6 +1,7 @@
-import type { Edit, Language, Tree, TreeCursor } from 'web-tree-sitter';
+import type { Edit, Language, Tree } from 'web-tree-sitter';
 import { changedSpan, firstIndexWhere } from '../model/text';
-import { parserFor, rawCursor, type GrammarName, type RawCursor } from './treesitter';
+import { openWalker, type WalkMode } from './tree-walkers';
+import { parserFor, type GrammarName } from './treesitter';
 
 /**
  * A tree-sitter syntax tree copied into plain JavaScript objects in one TreeCursor pass, then freed.
@@ -260,97 +261,6 @@ function descendantFor(root: SyntaxNode, start: number, end: number): SyntaxNode
   }
 }
 
-/** What the copy needs of a cursor; two implementations: web-tree-sitter's `TreeCursor`, and its raw wasm functions. */
-interface Walker {
-  typeId(): number;
-  start(): number;
-  end(): number;
-  missing(): boolean;
-  named(): boolean;
-  field(): number;
-  firstChild(): boolean;
-  nextSibling(): boolean;
-  parent(): boolean;
-  close(): void;
-}
-
-class RawWalker implements Walker {
-  constructor(
-    private readonly api: RawCursor,
-    private readonly tree: number,
-  ) {
-    api._ts_tree_root_node_wasm(tree);
-    api._ts_tree_cursor_new_wasm(tree);
-  }
-  typeId(): number {
-    return this.api._ts_tree_cursor_current_node_type_id_wasm(this.tree);
-  }
-  start(): number {
-    return this.api._ts_tree_cursor_start_index_wasm(this.tree);
-  }
-  end(): number {
-    return this.api._ts_tree_cursor_end_index_wasm(this.tree);
-  }
-  missing(): boolean {
-    return this.api._ts_tree_cursor_current_node_is_missing_wasm(this.tree) === 1;
-  }
-  named(): boolean {
-    return this.api._ts_tree_cursor_current_node_is_named_wasm(this.tree) === 1;
-  }
-  field(): number {
-    return this.api._ts_tree_cursor_current_field_id_wasm(this.tree);
-  }
-  firstChild(): boolean {
-    return this.api._ts_tree_cursor_goto_first_child_wasm(this.tree) === 1;
-  }
-  nextSibling(): boolean {
-    return this.api._ts_tree_cursor_goto_next_sibling_wasm(this.tree) === 1;
-  }
-  parent(): boolean {
-    return this.api._ts_tree_cursor_goto_parent_wasm(this.tree) === 1;
-  }
-  close(): void {
-    this.api._ts_tree_cursor_delete_wasm(this.tree);
-  }
-}
-
-class CursorWalker implements Walker {
-  private readonly cursor: TreeCursor;
-  constructor(tree: Tree) {
-    this.cursor = tree.walk();
-  }
-  typeId(): number {
-    return this.cursor.nodeTypeId;
-  }
-  start(): number {
-    return this.cursor.startIndex;
-  }
-  end(): number {
-    return this.cursor.endIndex;
-  }
-  missing(): boolean {
-    return this.cursor.nodeIsMissing;
-  }
-  named(): boolean {
-    return this.cursor.nodeIsNamed;
-  }
-  field(): number {
-    return this.cursor.currentFieldId;
-  }
-  firstChild(): boolean {
-    return this.cursor.gotoFirstChild();
-  }
-  nextSibling(): boolean {
-    return this.cursor.gotoNextSibling();
-  }
-  parent(): boolean {
-    return this.cursor.gotoParent();
-  }
-  close(): void {
-    this.cursor.delete();
-  }
-}
-
 /** Per language: whether each type id is named (asked of wasm once per type, not once per node). */
 const namedByLanguage = new WeakMap<Language, (boolean | undefined)[]>();
 
@@ -369,19 +279,17 @@ export function syntaxExtras(root: SyntaxNode): SyntaxExtras | undefined {
 }
 
 /**
- * Copies a web-tree-sitter tree parsed from `text` into `SyntaxNode`s; the tree may be deleted afterwards.
- * `raw`: walk with the raw wasm cursor functions when available (the default), else with `TreeCursor`.
+ * Copies a web-tree-sitter tree parsed from `text` into `SyntaxNode`s; the tree may be deleted afterwards. `mode`:
+ * how the tree is walked (see `WalkMode`; tests compare them).
  */
-export function toSyntaxTree(tree: Tree, text: string, raw = true): SyntaxNode {
+export function toSyntaxTree(tree: Tree, text: string, mode: WalkMode = 'memory'): SyntaxNode {
   const language = tree.language;
   const types = language.types;
   const fields = language.fields;
   let named = namedByLanguage.get(language);
   if (!named) namedByLanguage.set(language, (named = []));
   const source = new Source(text);
-  const api = raw ? rawCursor() : undefined;
-  const address = (tree as unknown as Record<number, unknown>)[0];
-  const w: Walker = api && typeof address === 'number' && address > 0 ? new RawWalker(api, address) : new CursorWalker(tree);
+  const w = openWalker(tree, mode);
   const make = (): SyntaxNode => {
     const typeId = w.typeId();
     const start = w.start();

@@ -33,7 +33,7 @@ const languages = new Map<GrammarName, TsLanguage>();
 /** Must be awaited once before any tree-sitter frontend parses. Safe to call many times. */
 export function initTreeSitter(): Promise<void> {
   initPromise ??= (async () => {
-    // Emscripten builds its module on the options object it is given: keep it for `rawCursor()`.
+    // Emscripten builds its module on the options object it is given: keep it for `rawCursor()` and `wasmHeap()`.
     const options: Record<string, unknown> = { locateFile: (f: string) => locate(f) };
     await Parser.init(options);
     moduleObject = options;
@@ -92,6 +92,24 @@ export function rawCursor(): RawCursor | undefined {
     rawCursorApi = RAW_CURSOR_FUNCTIONS.every((f) => typeof m[f] === 'function') ? (m as unknown as RawCursor) : null;
   }
   return rawCursorApi ?? undefined;
+}
+
+/** Views of web-tree-sitter's wasm memory. */
+export interface WasmHeap {
+  u8: Uint8Array;
+  u16: Uint16Array;
+  u32: Uint32Array;
+}
+
+/**
+ * The current views of the wasm memory (Emscripten replaces them when the memory grows: ask again after any call into
+ * wasm), or undefined when this build does not export them.
+ */
+export function wasmHeap(): WasmHeap | undefined {
+  const m = moduleObject;
+  if (!m) return undefined;
+  const [u8, u16, u32] = [m.HEAPU8, m.HEAPU16, m.HEAPU32];
+  return u8 instanceof Uint8Array && u16 instanceof Uint16Array && u32 instanceof Uint32Array ? { u8, u16, u32 } : undefined;
 }
 
 const parsers = new Map<GrammarName, Parser>();
