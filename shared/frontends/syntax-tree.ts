@@ -237,6 +237,16 @@ export class SyntaxNode {
 }
 
 /**
+ * Whether `node`, met after `outer` in a pre-order walk (as in `SyntaxExtras.gathered`), lies in `outer`'s subtree:
+ * nodes after that subtree start where it ends or later. Only an empty node right at its end needs its ancestors.
+ */
+export function encloses(outer: SyntaxNode, node: SyntaxNode): boolean {
+  if (node.startIndex !== outer.endIndex || node.endIndex !== node.startIndex) return node.startIndex < outer.endIndex;
+  for (let a = node.parent; a; a = a.parent) if (a === outer) return true;
+  return false;
+}
+
+/**
  * The index of the first of `nodes` that ends at or after `offset` (`nodes.length` if none): a binary search, as
  * siblings are in source order and do not overlap. A file's root may have 100,000 children.
  */
@@ -264,10 +274,34 @@ function descendantFor(root: SyntaxNode, start: number, end: number): SyntaxNode
 /** Per language: whether each type id is named (asked of wasm once per type, not once per node). */
 const namedByLanguage = new WeakMap<Language, (boolean | undefined)[]>();
 
-/** What the copy met on its way, outside ERROR regions, in source order: comments, and ERROR and MISSING nodes. */
+/** What the copy met on its way, in source order (pre-order): a frontend needs no walk of its own to find them. */
 export interface SyntaxExtras {
+  /** Comments outside ERROR regions. */
   comments: SyntaxNode[];
+  /** ERROR and MISSING nodes outside ERROR regions. */
   problems: SyntaxNode[];
+  /** The nodes of the types the frontend asked for (`gather`), ERROR regions included. */
+  gathered: SyntaxNode[];
+}
+
+/** Per set of gathered types, per language: a flag per type id (65536: the ERROR symbol's id is 65535). */
+const gatheredIds = new WeakMap<ReadonlySet<string>, Map<Language, Uint8Array>>();
+const GATHER_NOTHING = new Uint8Array(65536);
+
+function gatheredIdsFor(language: Language, gather: ReadonlySet<string> | undefined): Uint8Array {
+  if (!gather) return GATHER_NOTHING;
+  let byLanguage = gatheredIds.get(gather);
+  if (!byLanguage) gatheredIds.set(gather, (byLanguage = new Map()));
+  let ids = byLanguage.get(language);
+  if (!ids) {
+    ids = new Uint8Array(65536);
+    language.types.forEach((type, id) => {
+      if (gather.has(type)) ids![id] = 1;
+    });
+    if (gather.has('ERROR')) ids[65535] = 1;
+    byLanguage.set(language, ids);
+  }
+  return ids;
 }
 
 /** Hidden on the root, as `TREE` below: a WeakMap entry per parse costs the garbage collector (ephemerons). */
@@ -279,10 +313,10 @@ export function syntaxExtras(root: SyntaxNode): SyntaxExtras | undefined {
 }
 
 /**
- * Copies a web-tree-sitter tree parsed from `text` into `SyntaxNode`s; the tree may be deleted afterwards. `mode`:
- * how the tree is walked (see `WalkMode`; tests compare them).
+ * Copies a web-tree-sitter tree parsed from `text` into `SyntaxNode`s; the tree may be deleted afterwards. `gather`:
+ * the node types to list in the root's extras. `mode`: how the tree is walked (see `WalkMode`; tests compare them).
  */
-export function toSyntaxTree(tree: Tree, text: string, mode: WalkMode = 'memory'): SyntaxNode {
+export function toSyntaxTree(tree: Tree, text: string, gather?: ReadonlySet<string>, mode: WalkMode = 'memory'): SyntaxNode {
   const language = tree.language;
   const types = language.types;
   const fields = language.fields;
@@ -290,8 +324,8 @@ export function toSyntaxTree(tree: Tree, text: string, mode: WalkMode = 'memory'
   if (!named) namedByLanguage.set(language, (named = []));
   const source = new Source(text);
   const w = openWalker(tree, mode);
-  const make = (): SyntaxNode => {
-    const typeId = w.typeId();
+  const wanted = gatheredIdsFor(language, gather);
+  const make = (typeId: number): SyntaxNode => {
     const start = w.start();
     const end = w.end();
     // MISSING nodes are empty: only an empty node can be one
@@ -300,10 +334,12 @@ export function toSyntaxTree(tree: Tree, text: string, mode: WalkMode = 'memory'
     if (isNamed === undefined) isNamed = named[typeId] = w.named();
     return new SyntaxNode(source, types[typeId] || 'ERROR', isNamed, missing, start, end);
   };
-  const extras: SyntaxExtras = { comments: [], problems: [] };
+  const extras: SyntaxExtras = { comments: [], problems: [], gathered: [] };
   try {
-    const root = make();
+    const rootType = w.typeId();
+    const root = make(rootType);
     Object.defineProperty(root, EXTRAS, { value: extras, enumerable: false });
+    if (wanted[rootType]) extras.gathered.push(root);
     // the number of open ERROR nodes: what lies inside one is not reported again
     let inError = root.isError ? 1 : 0;
     if (inError) extras.problems.push(root);
@@ -313,7 +349,9 @@ export function toSyntaxTree(tree: Tree, text: string, mode: WalkMode = 'memory'
     if (!w.firstChild()) return root;
     kids.push([]);
     for (;;) {
-      const n = make();
+      const typeId = w.typeId();
+      const n = make(typeId);
+      if (wanted[typeId]) extras.gathered.push(n);
       const fieldId = w.field();
       if (fieldId) n.fieldName = fields[fieldId] ?? undefined;
       kids[kids.length - 1]!.push(n);
@@ -420,8 +458,9 @@ const cpuMs: () => number = (() => {
 /**
  * Parses `text` and returns the root of its plain copy; undefined if tree-sitter gives up, `ParseTimeout` if it runs
  * out of time. With `file`, and when trees are kept, the file's previous tree makes this an incremental parse.
+ * `gather`: node types to list in the root's `syntaxExtras`.
  */
-export function parseSyntaxTree(grammar: GrammarName, text: string, file?: string): SyntaxNode | undefined {
+export function parseSyntaxTree(grammar: GrammarName, text: string, file?: string, gather?: ReadonlySet<string>): SyntaxNode | undefined {
   const last = file !== undefined && keepTrees > 0 ? lastTrees.get(file) : undefined;
   let base: Tree | undefined;
   if (last) {
@@ -459,7 +498,7 @@ export function parseSyntaxTree(grammar: GrammarName, text: string, file?: strin
   if (!tree) return undefined;
   let kept = false;
   try {
-    const root = toSyntaxTree(tree, text);
+    const root = toSyntaxTree(tree, text, gather);
     if (file !== undefined && keepTrees > 0 && text.length <= KEEP_MAX_CHARS) {
       lastTrees.set(file, { grammar, text, tree });
       kept = true;

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Edit, Point, Tree } from 'web-tree-sitter';
-import { toSyntaxTree, type SyntaxNode } from '../../shared/frontends/syntax-tree';
+import { encloses, syntaxExtras, toSyntaxTree, type SyntaxNode } from '../../shared/frontends/syntax-tree';
 import { openWalker, type WalkMode } from '../../shared/frontends/tree-walkers';
 import { initTreeSitter, parserFor, type GrammarName } from '../../shared/frontends/treesitter';
 
@@ -26,7 +26,7 @@ function shape(root: SyntaxNode): string {
 
 function copies(grammar: GrammarName, text: string, old?: Tree) {
   const tree = parserFor(grammar).parse(text, old)!;
-  const of = (mode: WalkMode): string => shape(toSyntaxTree(tree, text, mode));
+  const of = (mode: WalkMode): string => shape(toSyntaxTree(tree, text, undefined, mode));
   const result = { memory: of('memory'), raw: of('raw'), cursor: of('cursor') };
   return { result, tree };
 }
@@ -72,6 +72,44 @@ describe('tree-sitter tree copy', () => {
       tree.delete();
       expect(result.memory, file).toBe(result.cursor);
       expect(result.raw, file).toBe(result.cursor);
+    }
+  });
+
+  it('gathers the nodes of the types asked for in pre-order, ERROR regions included', () => {
+    const gather = new Set(['ERROR', 'call', 'variable_expr', 'block', 'comment']);
+    const preorder = (root: SyntaxNode): SyntaxNode[] => {
+      const out: SyntaxNode[] = [];
+      const stack = [root];
+      while (stack.length) {
+        const n = stack.pop()!;
+        out.push(n);
+        for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+      }
+      return out;
+    };
+    // not the fuzz regressions: tree-sitter's error recovery takes seconds on some
+    for (const file of FILES.filter((f, i) => i % 3 === 0 && !f.includes('regressions'))) {
+      const text = fs.readFileSync(file, 'utf8');
+      for (const broken of [text, text.slice(0, text.length >> 1) + '{(' + text.slice(text.length >> 1)]) {
+        const tree = parserFor(grammarOf(file)).parse(broken)!;
+        const root = toSyntaxTree(tree, broken, gather);
+        tree.delete();
+        const all = preorder(root);
+        const expected = all.filter((n) => gather.has(n.type));
+        const gathered = syntaxExtras(root)!.gathered;
+        expect(gathered.length).toBe(expected.length);
+        expect(gathered.every((n, i) => n === expected[i])).toBe(true);
+        // `encloses` tells a node's descendants among the nodes after it in pre-order
+        for (const [i, outer] of all.entries()) {
+          if (i % 11) continue;
+
+          for (const later of all.slice(i + 1, i + 40)) {
+            let inside = false;
+            for (let a = later.parent; a && !inside; a = a.parent) inside = a === outer;
+            expect(encloses(outer, later)).toBe(inside);
+          }
+        }
+      }
     }
   });
 

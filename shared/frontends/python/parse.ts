@@ -1,4 +1,4 @@
-import { ParseTimeout, parseSyntaxTree, rememberSyntaxTree, type SyntaxNode as Node } from '../syntax-tree';
+import { ParseTimeout, parseSyntaxTree, rememberSyntaxTree, syntaxExtras, type SyntaxNode as Node } from '../syntax-tree';
 import { evaluate } from '../../model/evaluate';
 import { lineIndexOf, type LineIndex } from '../../model/text';
 import type {
@@ -127,11 +127,31 @@ function ctxOf(depth: number, args: boolean, tf?: string, path: string[] = NO_PA
   return { depth, args, tf, path };
 }
 
+/** The nodes `collect` sorts out, gathered by the copy of the tree. */
+const GATHERED: ReadonlySet<string> = new Set([
+  'import_statement',
+  'import_from_statement',
+  'comment',
+  'class_definition',
+  'function_definition',
+  'lambda',
+  'list_comprehension',
+  'set_comprehension',
+  'dictionary_comprehension',
+  'generator_expression',
+  'keyword_argument',
+  'assignment',
+  'call',
+  'string',
+  'concatenated_string',
+  'binary_operator',
+]);
+
 /** Lowers a Python Pulumi program to the canonical model. Never throws: failures go to `internalErrors`. */
 export function parsePython(text: string, path: string): FileModel {
   const model: FileModel = { path, language: 'python', text, resources: [], parseErrors: [], comments: [], stringBuilds: [] };
   try {
-    const root = parseSyntaxTree('python', text, path);
+    const root = parseSyntaxTree('python', text, path, GATHERED);
     if (!root) throw new Error('tree-sitter returned no tree');
     rememberSyntaxTree(model, 'python', text, root);
     new Lowerer(model, root).run();
@@ -203,7 +223,7 @@ class Lowerer {
     this.model.resources.sort((a, b) => a.loc.start - b.loc.start);
   }
 
-  /** One pass over the tree, without recursion (the tree may be arbitrarily deep). */
+  /** The nodes the copy gathered (`GATHERED`) and the syntax errors it met, sorted out: no walk of the tree. */
   private collect(): {
     imports: Node[];
     comments: Node[];
@@ -224,21 +244,18 @@ class Lowerer {
     const selfAssigns: Node[] = [];
     const applies: Node[] = [];
     const candidates: Node[] = [];
-    // Pre-order, without recursion (the tree may be arbitrarily deep); `inError`: under an ERROR node.
-    const stack: Node[] = [this.root];
-    const errs: boolean[] = [false];
-    while (stack.length) {
-      const node = stack.pop()!;
-      const inError = errs.pop()!;
-      const type = node.type;
-      if (type === 'ERROR' && !inError) {
+    const extras = syntaxExtras(this.root);
+    for (const node of extras?.problems ?? []) {
+      if (node.isError) {
         out.errorNodes.push(node);
         out.errors.push(this.errorFor(node));
-      } else if (node.isMissing && !inError) {
-        const n = node;
-        const p = this.lines.position(n.startIndex);
-        out.errors.push({ loc: this.loc(n), message: `missing \`${n.type}\` at line ${p.line + 1}, column ${p.character + 1}` });
+      } else {
+        const p = this.lines.position(node.startIndex);
+        out.errors.push({ loc: this.loc(node), message: `missing \`${node.type}\` at line ${p.line + 1}, column ${p.character + 1}` });
       }
+    }
+    for (const node of extras?.gathered ?? []) {
+      const type = node.type;
       switch (type) {
         case 'import_statement':
         case 'import_from_statement':
@@ -308,12 +325,6 @@ class Lowerer {
         }
         default:
           break;
-      }
-      const childInError = inError || type === 'ERROR';
-      const cs = node.children;
-      for (let k = cs.length - 1; k >= 0; k--) {
-        stack.push(cs[k]!);
-        errs.push(childInError);
       }
     }
     return { ...out, selfAssigns, applies, candidates };

@@ -1,4 +1,4 @@
-import { ParseTimeout, parseSyntaxTree, rememberSyntaxTree, syntaxExtras, type SyntaxNode as Node } from '../syntax-tree';
+import { encloses, ParseTimeout, parseSyntaxTree, rememberSyntaxTree, syntaxExtras, type SyntaxNode as Node } from '../syntax-tree';
 import { lineIndexOf, type LineIndex } from '../../model/text';
 import type {
   Comment,
@@ -40,11 +40,15 @@ const ACCOUNT_DATA = new Set(['aws_caller_identity', 'aws_region', 'aws_partitio
 
 const CLOSERS: Record<string, string> = { block_end: 'block', object_end: 'object', tuple_end: 'list' };
 
+/** What `collectReferences` reads of the tree: references, and the regions that skip them or bind names. */
+const GATHERED: ReadonlySet<string> = new Set(['variable_expr', 'for_tuple_expr', 'for_object_expr', 'block', 'ERROR']);
+const NO_NAMES: ReadonlySet<string> = new Set();
+
 /** Parses a `.tf` or `.tfvars` file into the canonical model. Never throws: broken parts become parse or internal errors. */
 export function parseTerraform(text: string, path: string): FileModel {
   const model: FileModel = { path, language: 'terraform', text, resources: [], parseErrors: [], comments: [], stringBuilds: [] };
   try {
-    const root = parseSyntaxTree('terraform', text, path);
+    const root = parseSyntaxTree('terraform', text, path, GATHERED);
     if (!root) throw new Error('tree-sitter returned no tree');
     rememberSyntaxTree(model, 'terraform', text, root);
     new Lowerer(text, path, model).lowerFile(root);
@@ -152,31 +156,29 @@ class Lowerer {
 
   /**
    * Every reference to a named object of the module, including those inside expressions the lowering does not
-   * evaluate (conditionals, for expressions, splats): one iterative walk over the tree, error regions skipped.
+   * evaluate (conditionals, for expressions, splats), error regions skipped: from the nodes the copy gathered
+   * (`GATHERED`), in pre-order, with no walk of the tree.
    */
   private collectReferences(root: Node): TfReference[] {
     const out: TfReference[] = [];
-    // Each node travels with the names the for expressions and dynamic blocks around it bind, gathered on the way
-    // down. Looking them up from each reference to the root was quadratic in the nesting: object keys parse as
-    // variable expressions, and 10,000 nested objects took 3 to 23 s.
-    const stack: Node[] = [root];
-    const scopes: ReadonlySet<string>[] = [new Set()];
-    while (stack.length) {
-      const n = stack.pop()!;
-      const outer = scopes.pop()!;
-      if (n.isError) continue;
-      // `moved { from = aws_s3_bucket.old }` names addresses that no longer exist, on purpose.
-      if (n.type === 'block' && ADDRESS_BLOCKS.has(kids(n)[0]?.text ?? '')) continue;
+    // The regions around the node at hand, innermost last: skipped ones (ERROR, `moved { from = aws_s3_bucket.old }`
+    // names addresses that no longer exist, on purpose) and those binding names (for expressions, dynamic blocks),
+    // each with every name bound around and in it. Names gathered on the way down: looking them up from each
+    // reference to the root was quadratic in the nesting (10,000 nested objects took 3 to 23 s).
+    const open: { node: Node; skip: boolean; names: ReadonlySet<string> }[] = [];
+    for (const n of syntaxExtras(root)?.gathered ?? []) {
+      while (open.length && !encloses(open[open.length - 1]!.node, n)) open.pop();
+      const around = open[open.length - 1];
+      if (around?.skip) continue;
+      const outer = around?.names ?? NO_NAMES;
       if (n.type === 'variable_expr') {
         const r = outer.has(n.text) ? undefined : this.reference(n);
         if (r) out.push(r);
-        continue;
-      }
-      const bound = n.type === 'block' || n.type === 'for_tuple_expr' || n.type === 'for_object_expr' ? this.iterationNames(n) : [];
-      const names = bound.length ? new Set([...outer, ...bound]) : outer;
-      for (let i = n.children.length - 1; i >= 0; i--) {
-        stack.push(n.children[i]!);
-        scopes.push(names);
+      } else if (n.isError || (n.type === 'block' && ADDRESS_BLOCKS.has(kids(n)[0]?.text ?? ''))) {
+        open.push({ node: n, skip: true, names: outer });
+      } else {
+        const bound = this.iterationNames(n);
+        if (bound.length) open.push({ node: n, skip: false, names: new Set([...outer, ...bound]) });
       }
     }
     return out;
