@@ -21,8 +21,16 @@ const NO_NODES: readonly SyntaxNode[] = Object.freeze([]);
 /** Unique across trees, so maps keyed by `id` never mix nodes of two parses. */
 let nextId = 1;
 
-/** The text and line table one tree's nodes share. */
-class Source {
+/** The names of a language's node types and fields, internalized (see `namesOf`); `ERROR` is the last type. */
+interface Names {
+  types: readonly string[];
+  fields: readonly (string | null)[];
+  fieldIds: ReadonlyMap<string, number>;
+  error: number;
+}
+
+/** A text and its line table, built on first use. */
+class Lines {
   private newlines: number[] | undefined;
 
   constructor(readonly text: string) {}
@@ -47,51 +55,80 @@ class Source {
   }
 }
 
+/** The text, line table and names one tree's nodes share. */
+class Source extends Lines {
+  constructor(
+    text: string,
+    readonly names: Names,
+  ) {
+    super(text);
+  }
+}
+
+// A node's bits: three flags, then its field's id (10 bits), then its type's index in `Names.types`.
 const NAMED = 1;
 const MISSING = 2;
 const HAS_ERROR = 4;
+const FIELD_SHIFT = 3;
+const FIELD_MASK = 0x3ff;
+const TYPE_SHIFT = 13;
 
 /**
  * Few fields on purpose: a tree has tens of thousands of nodes, alive while its file is lowered, and every young
- * generation collection meanwhile copies them (the flags are one field, a node's index in its parent is searched).
+ * generation collection meanwhile copies them. Node does not compress pointers: each field costs 8 bytes. So the
+ * type, the field and the flags share one, and a node's index in its parent is searched.
  */
 export class SyntaxNode {
   readonly id = nextId++;
   parent: SyntaxNode | null = null;
   /** All children, named and anonymous, extras (comments) included, in source order. */
   children: readonly SyntaxNode[] = NO_NODES;
-  /** The field this node fills in its parent (`left`, `body`...), if any. */
-  fieldName: string | undefined = undefined;
-  private flags: number;
+  private bits: number;
   private cachedText: string | undefined = undefined;
   private cachedNamed: readonly SyntaxNode[] | undefined = undefined;
 
   constructor(
     private readonly source: Source,
-    readonly type: string,
+    type: number,
     isNamed: boolean,
     isMissing: boolean,
     readonly startIndex: number,
     readonly endIndex: number,
   ) {
-    this.flags = (isNamed ? NAMED : 0) | (isMissing ? MISSING | HAS_ERROR : 0) | (type === 'ERROR' ? HAS_ERROR : 0);
+    this.bits =
+      (type << TYPE_SHIFT) | (isNamed ? NAMED : 0) | (isMissing ? MISSING | HAS_ERROR : 0) | (type === source.names.error ? HAS_ERROR : 0);
+  }
+
+  get type(): string {
+    return this.source.names.types[this.bits >>> TYPE_SHIFT]!;
+  }
+
+  /** The field this node fills in its parent (`left`, `body`...), if any. */
+  get fieldName(): string | undefined {
+    const field = (this.bits >>> FIELD_SHIFT) & FIELD_MASK;
+    return field ? (this.source.names.fields[field] ?? undefined) : undefined;
+  }
+
+  /** @internal Set by `toSyntaxTree`. */
+  setField(field: number): void {
+    this.bits |= (field & FIELD_MASK) << FIELD_SHIFT;
   }
 
   get isNamed(): boolean {
-    return (this.flags & NAMED) !== 0;
+    return (this.bits & NAMED) !== 0;
   }
 
   get isMissing(): boolean {
-    return (this.flags & MISSING) !== 0;
+    return (this.bits & MISSING) !== 0;
   }
 
   /** Some node of this subtree is an ERROR or MISSING node. */
   get hasError(): boolean {
-    return (this.flags & HAS_ERROR) !== 0;
+    return (this.bits & HAS_ERROR) !== 0;
   }
 
   get isError(): boolean {
-    return this.type === 'ERROR';
+    return this.bits >>> TYPE_SHIFT === this.source.names.error;
   }
 
   get text(): string {
@@ -151,14 +188,16 @@ export class SyntaxNode {
 
   /** The first child that fills `field`, or null. */
   childForFieldName(field: string): SyntaxNode | null {
-    for (const c of this.children) if (c.fieldName === field) return c;
+    const id = this.source.names.fieldIds.get(field);
+    if (id) for (const c of this.children) if (((c.bits >>> FIELD_SHIFT) & FIELD_MASK) === id) return c;
     return null;
   }
 
   /** Every child that fills `field`, in order. */
   childrenForFieldName(field: string): SyntaxNode[] {
+    const id = this.source.names.fieldIds.get(field);
     const out: SyntaxNode[] = [];
-    for (const c of this.children) if (c.fieldName === field) out.push(c);
+    if (id) for (const c of this.children) if (((c.bits >>> FIELD_SHIFT) & FIELD_MASK) === id) out.push(c);
     return out;
   }
 
@@ -230,9 +269,9 @@ export class SyntaxNode {
     for (let i = 0; i < children.length; i++) {
       const c = children[i]!;
       c.parent = this;
-      err |= c.flags;
+      err |= c.bits;
     }
-    this.flags |= err & HAS_ERROR;
+    this.bits |= err & HAS_ERROR;
   }
 }
 
@@ -279,11 +318,25 @@ const namedByLanguage = new WeakMap<Language, (boolean | undefined)[]>();
  * does not internalize, and every `node.type === 'call'` in the frontends then compared characters, not pointers:
  * Python's sorting of 2,000 gathered nodes per 1,000 lines took 0.3 us a node.
  */
-const namesByLanguage = new WeakMap<Language, { types: string[]; fields: (string | null)[] }>();
+const namesByLanguage = new WeakMap<Language, Names>();
 
-function internalized<T extends string | null | undefined>(names: readonly T[]): T[] {
-  // a property key is internalized
-  return names.map((name) => (typeof name === 'string' ? (Object.keys({ [name]: 0 })[0] as T) : name));
+function namesOf(language: Language): Names {
+  let names = namesByLanguage.get(language);
+  if (!names) {
+    // a property key is internalized
+    const internalized = <T extends string | null | undefined>(all: readonly T[]): T[] =>
+      all.map((name) => (typeof name === 'string' ? (Object.keys({ [name]: 0 })[0] as T) : name));
+    const types = internalized(language.types);
+    const fields = internalized(language.fields);
+    if (fields.length > FIELD_MASK + 1) throw new Error(`${fields.length} fields: at most ${FIELD_MASK + 1} fit in a node`);
+    const fieldIds = new Map<string, number>();
+    fields.forEach((f, id) => {
+      if (f && !fieldIds.has(f)) fieldIds.set(f, id);
+    });
+    names = { types: [...types, 'ERROR'], fields, fieldIds, error: types.length };
+    namesByLanguage.set(language, names);
+  }
+  return names;
 }
 
 /** What the copy met on its way, in source order (pre-order): a frontend needs no walk of its own to find them. */
@@ -330,12 +383,11 @@ export function syntaxExtras(root: SyntaxNode): SyntaxExtras | undefined {
  */
 export function toSyntaxTree(tree: Tree, text: string, gather?: ReadonlySet<string>, mode: WalkMode = 'memory'): SyntaxNode {
   const language = tree.language;
-  let names = namesByLanguage.get(language);
-  if (!names) namesByLanguage.set(language, (names = { types: internalized(language.types), fields: internalized(language.fields) }));
-  const { types, fields } = names;
+  const names = namesOf(language);
+  const types = names.types;
   let named = namedByLanguage.get(language);
   if (!named) namedByLanguage.set(language, (named = []));
-  const source = new Source(text);
+  const source = new Source(text, names);
   const w = openWalker(tree, mode);
   const wanted = gatheredIdsFor(language, gather);
   const make = (typeId: number): SyntaxNode => {
@@ -345,7 +397,8 @@ export function toSyntaxTree(tree: Tree, text: string, gather?: ReadonlySet<stri
     const missing = start === end && w.missing();
     let isNamed = named[typeId];
     if (isNamed === undefined) isNamed = named[typeId] = w.named();
-    return new SyntaxNode(source, types[typeId] || 'ERROR', isNamed, missing, start, end);
+    // the ERROR symbol (65535), and any id without a name, are ERROR
+    return new SyntaxNode(source, typeId < names.error && types[typeId] ? typeId : names.error, isNamed, missing, start, end);
   };
   const extras: SyntaxExtras = { comments: [], problems: [], gathered: [] };
   try {
@@ -356,18 +409,20 @@ export function toSyntaxTree(tree: Tree, text: string, gather?: ReadonlySet<stri
     // the number of open ERROR nodes: what lies inside one is not reported again
     let inError = root.isError ? 1 : 0;
     if (inError) extras.problems.push(root);
-    // One pass without recursion (tree-sitter builds arbitrarily deep trees): a stack of the open nodes' children.
+    // One pass without recursion (tree-sitter builds arbitrarily deep trees): the open nodes, and per depth a scratch
+    // array of the children met so far. A node gets an exact copy: an array grown by push() holds 17 slots or more.
     const open: SyntaxNode[] = [root];
-    const kids: SyntaxNode[][] = [];
+    const scratch: SyntaxNode[][] = [[]];
+    const counts: number[] = [0];
     if (!w.firstChild()) return root;
-    kids.push([]);
     for (;;) {
       const typeId = w.typeId();
       const n = make(typeId);
       if (wanted[typeId]) extras.gathered.push(n);
       const fieldId = w.field();
-      if (fieldId) n.fieldName = fields[fieldId] ?? undefined;
-      kids[kids.length - 1]!.push(n);
+      if (fieldId) n.setField(fieldId);
+      const depth = open.length - 1;
+      scratch[depth]![counts[depth]!++] = n;
       if (inError === 0) {
         if (n.hasError)
           extras.problems.push(n); // only ERROR and MISSING nodes have it set yet
@@ -375,13 +430,14 @@ export function toSyntaxTree(tree: Tree, text: string, gather?: ReadonlySet<stri
       }
       if (w.firstChild()) {
         open.push(n);
-        kids.push([]);
+        if (scratch.length < open.length) scratch.push([]);
+        counts[open.length - 1] = 0;
         if (n.isError) inError++;
         continue;
       }
       while (!w.nextSibling()) {
         const done = open.pop()!;
-        done.setChildren(kids.pop()!);
+        done.setChildren(scratch[open.length]!.slice(0, counts[open.length]));
         if (done.isError) inError--;
         if (!open.length || !w.parent()) return root;
       }
@@ -431,14 +487,14 @@ function dropOldestTree(): void {
 /** The single edit turning `before` into `after`, as tree-sitter wants it. */
 function editBetween(before: string, after: string): Edit {
   const { start, oldEnd, newEnd } = changedSpan(before, after);
-  const oldSource = new Source(before);
+  const oldSource = new Lines(before);
   return {
     startIndex: start,
     oldEndIndex: oldEnd,
     newEndIndex: newEnd,
     startPosition: oldSource.point(start),
     oldEndPosition: oldSource.point(oldEnd),
-    newEndPosition: new Source(after).point(newEnd),
+    newEndPosition: new Lines(after).point(newEnd),
   } as Edit;
 }
 
