@@ -385,6 +385,35 @@ class MemoryWalker implements Walker {
   }
 }
 
+/** What a walk meets, node after node, as numbers: to compare two walks of one tree. */
+function record(w: Walker, limit: number): number[] {
+  const out: number[] = [];
+  try {
+    for (let n = 0; n < limit; n++) {
+      out.push(w.typeId(), w.start(), w.end(), w.field(), w.named() ? 1 : 0, w.missing() ? 1 : 0);
+      if (w.firstChild()) continue;
+      while (!w.nextSibling()) if (!w.parent()) return out;
+    }
+    return out;
+  } finally {
+    w.close();
+  }
+}
+
+/**
+ * Whether reading the memory walks `tree` as the cursor's wasm functions do: checked on the first tree of each
+ * language (its first 5,000 nodes), so that a web-tree-sitter whose structures moved falls back to the slower walk.
+ * The cursor walk runs first: its calls into wasm may grow the memory, which replaces the views a memory walk reads.
+ */
+function walksAlike(tree: Tree, address: number, tables: LanguageTables): boolean {
+  const api = rawCursor();
+  const expected = record(api ? new RawWalker(api, address) : new CursorWalker(tree), 5000);
+  const heap = wasmHeap();
+  if (!heap) return false;
+  const got = record(new MemoryWalker(heap, address, tables), 5000);
+  return got.length === expected.length && got.every((x, i) => x === expected[i]);
+}
+
 /** A walker over `tree` in the first of `mode` and the modes after it that this build of web-tree-sitter allows. */
 export function openWalker(tree: Tree, mode: WalkMode = 'memory'): Walker {
   const address = addressOf(tree);
@@ -395,8 +424,14 @@ export function openWalker(tree: Tree, mode: WalkMode = 'memory'): Walker {
     const at = addressOf(language);
     if (heap && typeof at === 'number' && heap.u32[(address + TREE_LANGUAGE) >> 2] === at) {
       let tables = tablesByLanguage.get(at);
-      if (tables === undefined) tablesByLanguage.set(at, (tables = readTables(heap, language, at)));
-      if (tables) return new MemoryWalker(heap, address, tables);
+      if (tables === undefined) {
+        tables = readTables(heap, language, at);
+        if (tables && !walksAlike(tree, address, tables)) tables = null;
+        tablesByLanguage.set(at, tables);
+      }
+      // the check's walks called into wasm: the views may have been replaced
+      const current = wasmHeap();
+      if (tables && current) return new MemoryWalker(current, address, tables);
     }
   }
   const api = rawCursor();
