@@ -1,6 +1,6 @@
 import type { Edit, Language, Tree } from 'web-tree-sitter';
 import { changedSpan, firstIndexWhere } from '../model/text';
-import { openWalker, type WalkMode } from './tree-walkers';
+import { copyTree, type CopySink, type WalkMode } from './tree-walkers';
 import { parserFor, type GrammarName } from './treesitter';
 
 /**
@@ -310,9 +310,6 @@ function descendantFor(root: SyntaxNode, start: number, end: number): SyntaxNode
   }
 }
 
-/** Per language: whether each type id is named (asked of wasm once per type, not once per node). */
-const namedByLanguage = new WeakMap<Language, (boolean | undefined)[]>();
-
 /**
  * Per language: its type and field names, internalized. web-tree-sitter decodes them from wasm memory into strings V8
  * does not internalize, and every `node.type === 'call'` in the frontends then compared characters, not pointers:
@@ -382,68 +379,70 @@ export function syntaxExtras(root: SyntaxNode): SyntaxExtras | undefined {
  * the node types to list in the root's extras. `mode`: how the tree is walked (see `WalkMode`; tests compare them).
  */
 export function toSyntaxTree(tree: Tree, text: string, gather?: ReadonlySet<string>, mode: WalkMode = 'memory'): SyntaxNode {
-  const language = tree.language;
-  const names = namesOf(language);
-  const types = names.types;
-  let named = namedByLanguage.get(language);
-  if (!named) namedByLanguage.set(language, (named = []));
-  const source = new Source(text, names);
-  const w = openWalker(tree, mode);
-  const wanted = gatheredIdsFor(language, gather);
-  const make = (typeId: number): SyntaxNode => {
-    const start = w.start();
-    const end = w.end();
-    // MISSING nodes are empty: only an empty node can be one
-    const missing = start === end && w.missing();
-    let isNamed = named[typeId];
-    if (isNamed === undefined) isNamed = named[typeId] = w.named();
+  const root = new TreeBuilder(tree.language, text, gather);
+  copyTree(tree, root, mode);
+  return root.root!;
+}
+
+/**
+ * Builds the `SyntaxNode`s a copy tells it of, without recursion (tree-sitter builds arbitrarily deep trees): the open
+ * nodes, and per depth a scratch array of the children told so far. A node gets an exact copy: an array grown by
+ * push() holds 17 slots or more.
+ */
+class TreeBuilder implements CopySink {
+  root: SyntaxNode | undefined;
+  private readonly source: Source;
+  private readonly wanted: Uint8Array;
+  private readonly extras: SyntaxExtras = { comments: [], problems: [], gathered: [] };
+  private last: SyntaxNode | undefined;
+  private readonly opened: SyntaxNode[] = [];
+  private readonly scratch: SyntaxNode[][] = [];
+  private readonly counts: number[] = [];
+  /** The number of open ERROR nodes: what lies inside one is not reported again. */
+  private inError = 0;
+
+  constructor(language: Language, text: string, gather: ReadonlySet<string> | undefined) {
+    this.source = new Source(text, namesOf(language));
+    this.wanted = gatheredIdsFor(language, gather);
+  }
+
+  node(typeId: number, start: number, end: number, named: boolean, missing: boolean, field: number): void {
+    const names = this.source.names;
     // the ERROR symbol (65535), and any id without a name, are ERROR
-    return new SyntaxNode(source, typeId < names.error && types[typeId] ? typeId : names.error, isNamed, missing, start, end);
-  };
-  const extras: SyntaxExtras = { comments: [], problems: [], gathered: [] };
-  try {
-    const rootType = w.typeId();
-    const root = make(rootType);
-    Object.defineProperty(root, EXTRAS, { value: extras, enumerable: false });
-    if (wanted[rootType]) extras.gathered.push(root);
-    // the number of open ERROR nodes: what lies inside one is not reported again
-    let inError = root.isError ? 1 : 0;
-    if (inError) extras.problems.push(root);
-    // One pass without recursion (tree-sitter builds arbitrarily deep trees): the open nodes, and per depth a scratch
-    // array of the children met so far. A node gets an exact copy: an array grown by push() holds 17 slots or more.
-    const open: SyntaxNode[] = [root];
-    const scratch: SyntaxNode[][] = [[]];
-    const counts: number[] = [0];
-    if (!w.firstChild()) return root;
-    for (;;) {
-      const typeId = w.typeId();
-      const n = make(typeId);
-      if (wanted[typeId]) extras.gathered.push(n);
-      const fieldId = w.field();
-      if (fieldId) n.setField(fieldId);
-      const depth = open.length - 1;
-      scratch[depth]![counts[depth]!++] = n;
-      if (inError === 0) {
-        if (n.hasError)
-          extras.problems.push(n); // only ERROR and MISSING nodes have it set yet
-        else if (n.type === 'comment') extras.comments.push(n);
-      }
-      if (w.firstChild()) {
-        open.push(n);
-        if (scratch.length < open.length) scratch.push([]);
-        counts[open.length - 1] = 0;
-        if (n.isError) inError++;
-        continue;
-      }
-      while (!w.nextSibling()) {
-        const done = open.pop()!;
-        done.setChildren(scratch[open.length]!.slice(0, counts[open.length]));
-        if (done.isError) inError--;
-        if (!open.length || !w.parent()) return root;
-      }
+    const type = typeId < names.error && names.types[typeId] ? typeId : names.error;
+    const n = new SyntaxNode(this.source, type, named, missing, start, end);
+    if (field) n.setField(field);
+    const extras = this.extras;
+    if (this.wanted[typeId]) extras.gathered.push(n);
+    this.last = n;
+    if (!this.root) {
+      this.root = n;
+      Object.defineProperty(n, EXTRAS, { value: extras, enumerable: false });
+      if (n.isError) extras.problems.push(n);
+      return;
     }
-  } finally {
-    w.close();
+    const depth = this.opened.length - 1;
+    this.scratch[depth]![this.counts[depth]!++] = n;
+    if (this.inError === 0) {
+      if (n.hasError)
+        extras.problems.push(n); // only ERROR and MISSING nodes have it set yet
+      else if (n.type === 'comment') extras.comments.push(n);
+    }
+  }
+
+  open(): void {
+    const n = this.last!;
+    this.opened.push(n);
+    if (this.scratch.length < this.opened.length) this.scratch.push([]);
+    this.counts[this.opened.length - 1] = 0;
+    if (n.isError) this.inError++;
+  }
+
+  close(): void {
+    const done = this.opened.pop()!;
+    const depth = this.opened.length;
+    if (this.counts[depth]) done.setChildren(this.scratch[depth]!.slice(0, this.counts[depth]));
+    if (done.isError) this.inError--;
   }
 }
 

@@ -2,17 +2,16 @@ import type { Language, Tree, TreeCursor } from 'web-tree-sitter';
 import { rawCursor, wasmHeap, type RawCursor, type WasmHeap } from './treesitter';
 
 /**
- * The ways to walk a web-tree-sitter tree's visible nodes as a `TreeCursor` does, for `toSyntaxTree`'s copy:
- * - `memory` reads tree-sitter's structures straight from the wasm memory: no call into wasm at all;
+ * The ways to visit a web-tree-sitter tree's visible nodes as a `TreeCursor` does, for `toSyntaxTree`'s copy:
+ * - `memory` reads tree-sitter's structures straight from the wasm memory, in one pass: no call into wasm at all;
  * - `raw` calls the cursor's wasm functions without web-tree-sitter's marshalling (six calls per node);
  * - `cursor` is web-tree-sitter's own `TreeCursor`.
  * Each falls back to the next when this build of web-tree-sitter does not allow it.
  */
 export type WalkMode = 'memory' | 'raw' | 'cursor';
 
-/** What the copy needs of a cursor. */
-export interface Walker {
-  readonly mode: WalkMode;
+/** What the copy needs of a cursor (the `raw` and `cursor` ways). */
+interface Walker {
   typeId(): number;
   start(): number;
   end(): number;
@@ -26,7 +25,6 @@ export interface Walker {
 }
 
 class RawWalker implements Walker {
-  readonly mode = 'raw';
   constructor(
     private readonly api: RawCursor,
     private readonly tree: number,
@@ -67,7 +65,6 @@ class RawWalker implements Walker {
 }
 
 class CursorWalker implements Walker {
-  readonly mode = 'cursor';
   private readonly cursor: TreeCursor;
   constructor(tree: Tree) {
     this.cursor = tree.walk();
@@ -194,246 +191,235 @@ function readTables(heap: WasmHeap, language: Language, at: number): LanguageTab
   return { publicSymbol, namedSymbol, aliases, aliasStride, fields, fieldStride };
 }
 
-/**
- * A TreeCursor over tree-sitter's memory: ts_tree_cursor_goto_first_child, _goto_next_sibling, _goto_parent,
- * _current_node and _current_field_id of lib/src/tree_cursor.c, step for step, in JavaScript. Per stack entry: the
- * address of its Subtree and of its heap data (0 if inline), its start in bytes (UTF-16: twice the index), its index
- * among its parent's children, its structural index (extras not counted) and the alias its parent gives it.
- */
-class MemoryWalker implements Walker {
-  readonly mode = 'memory';
-  private readonly u8: Uint8Array;
-  private readonly u16: Uint16Array;
-  private readonly u32: Uint32Array;
-  private slots: Uint32Array = new Uint32Array(64);
-  private datas: Uint32Array = new Uint32Array(64);
-  private positions: Uint32Array = new Uint32Array(64);
-  private childIndexes: Uint32Array = new Uint32Array(64);
-  private structural: Uint32Array = new Uint32Array(64);
-  private aliases: Uint32Array = new Uint32Array(64);
-  private size = 0;
-
-  constructor(
-    heap: WasmHeap,
-    tree: number,
-    private readonly tables: LanguageTables,
-  ) {
-    this.u8 = heap.u8;
-    this.u16 = heap.u16;
-    this.u32 = heap.u32;
-    const data = this.u8[tree]! & 1 ? 0 : this.u32[tree >> 2]!;
-    // ts_tree_root_node: the root starts after its padding
-    const padding = data ? this.u32[(data + HEAP_PADDING_BYTES) >> 2]! : this.u8[tree + INLINE_PADDING_BYTES]!;
-    this.push(tree, data, padding, 0, 0, 0);
-  }
-
-  private push(slot: number, data: number, position: number, child: number, structural: number, alias: number): void {
-    if (this.size === this.slots.length) {
-      const grow = (a: Uint32Array): Uint32Array => {
-        const b = new Uint32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.slots = grow(this.slots);
-      this.datas = grow(this.datas);
-      this.positions = grow(this.positions);
-      this.childIndexes = grow(this.childIndexes);
-      this.structural = grow(this.structural);
-      this.aliases = grow(this.aliases);
-    }
-    const i = this.size++;
-    this.slots[i] = slot;
-    this.datas[i] = data;
-    this.positions[i] = position;
-    this.childIndexes[i] = child;
-    this.structural[i] = structural;
-    this.aliases[i] = alias;
-  }
-
-  /** Bits 0 to 2: visible, named, extra (the same in both representations). */
-  private flags(i: number): number {
-    const data = this.datas[i]!;
-    return data ? this.u8[data + HEAP_FLAGS]! : this.u8[this.slots[i]!]! >> 1;
-  }
-
-  /** The node's size in bytes, padding excluded. */
-  private bytes(i: number): number {
-    const data = this.datas[i]!;
-    return data ? this.u32[(data + HEAP_SIZE_BYTES) >> 2]! : this.u8[this.slots[i]! + INLINE_SIZE_BYTES]!;
-  }
-
-  /** ts_tree_cursor_is_entry_visible */
-  private entryVisible(i: number): boolean {
-    return i === 0 || (this.flags(i) & 1) === 1 || this.aliases[i] !== 0;
-  }
-
-  /**
-   * ts_tree_cursor_child_iterator_next from child `child` (structural index `structural`) of the entry on top of the
-   * stack, `position` being where the child before it ends: pushes the first child that is visible (returns 1), or
-   * hidden with visible children (2); 0 when none is left.
-   */
-  private advance(child: number, structural: number, position: number): number {
-    const { u8, u16, u32 } = this;
-    const parent = this.datas[this.size - 1]!;
-    const count = u32[(parent + HEAP_CHILD_COUNT) >> 2]!;
-    const children = parent - SUBTREE * count;
-    const production = u16[(parent + HEAP_PRODUCTION_ID) >> 1]!;
-    const aliases = this.tables.aliases;
-    const aliasBase = production * this.tables.aliasStride;
-    for (; child < count; child++) {
-      const slot = children + SUBTREE * child;
-      const first = u8[slot]!;
-      const data = first & 1 ? 0 : u32[slot >> 2]!;
-      const flags = data ? u8[data + HEAP_FLAGS]! : first >> 1;
-      // the first child starts where its parent does: the parent's padding is its first child's
-      if (child > 0) position += data ? u32[(data + HEAP_PADDING_BYTES) >> 2]! : u8[slot + INLINE_PADDING_BYTES]!;
-      const index = structural;
-      let alias = 0;
-      if ((flags & 4) === 0) {
-        if (production) alias = aliases[aliasBase + structural]!;
-        structural++;
-      }
-      if ((flags & 1) === 1 || alias !== 0) {
-        this.push(slot, data, position, child, index, alias);
-        return 1;
-      }
-      if (data && u32[(data + HEAP_CHILD_COUNT) >> 2]! > 0 && u32[(data + HEAP_VISIBLE_CHILD_COUNT) >> 2]! > 0) {
-        this.push(slot, data, position, child, index, 0);
-        return 2;
-      }
-      position += data ? u32[(data + HEAP_SIZE_BYTES) >> 2]! : u8[slot + INLINE_SIZE_BYTES]!;
-    }
-    return 0;
-  }
-
-  typeId(): number {
-    const top = this.size - 1;
-    const alias = this.aliases[top]!;
-    if (alias) return this.tables.publicSymbol[alias]!;
-    const data = this.datas[top]!;
-    const symbol = data ? this.u16[(data + HEAP_SYMBOL) >> 1]! : this.u8[this.slots[top]! + INLINE_SYMBOL]!;
-    return symbol === SYMBOL_ERROR ? symbol : (this.tables.publicSymbol[symbol] ?? symbol);
-  }
-  start(): number {
-    return this.positions[this.size - 1]! >>> 1;
-  }
-  end(): number {
-    const top = this.size - 1;
-    return (this.positions[top]! + this.bytes(top)) >>> 1;
-  }
-  missing(): boolean {
-    const top = this.size - 1;
-    const data = this.datas[top]!;
-    return ((data ? this.u8[data + HEAP_FLAGS + 1]! >> 1 : this.u8[this.slots[top]!]! >> 5) & 1) === 1;
-  }
-  named(): boolean {
-    const top = this.size - 1;
-    const alias = this.aliases[top]!;
-    return alias ? this.tables.namedSymbol[alias] === 1 : (this.flags(top) & 2) === 2;
-  }
-  field(): number {
-    const { fields, fieldStride } = this.tables;
-    const top = this.size - 1;
-    for (let i = top; i > 0; i--) {
-      if (i !== top && this.entryVisible(i)) break;
-      if (this.flags(i) & 4) break;
-      const production = this.u16[(this.datas[i - 1]! + HEAP_PRODUCTION_ID) >> 1]!;
-      const index = this.structural[i]!;
-      const field = index < fieldStride ? fields[production * fieldStride + index]! : 0;
-      if (field) return field;
-    }
-    return 0;
-  }
-  firstChild(): boolean {
-    for (;;) {
-      const top = this.size - 1;
-      const data = this.datas[top]!;
-      if (!data || this.u32[(data + HEAP_CHILD_COUNT) >> 2] === 0) return false;
-      const step = this.advance(0, 0, this.positions[top]!);
-      if (step !== 2) return step === 1;
-    }
-  }
-  /** ts_tree_cursor_goto_next_sibling: up through hidden parents until a later visible node is found. */
-  nextSibling(): boolean {
-    const initial = this.size;
-    while (this.size > 1) {
-      const popped = --this.size;
-      // above a visible node (its parent), siblings are not looked for
-      if (this.size + 1 < initial && this.entryVisible(popped)) break;
-      const structural = this.structural[popped]! + (this.flags(popped) & 4 ? 0 : 1);
-      const step = this.advance(this.childIndexes[popped]! + 1, structural, this.positions[popped]! + this.bytes(popped));
-      if (step === 1) return true;
-      if (step === 2) {
-        this.firstChild();
-        return true;
-      }
-    }
-    this.size = initial;
-    return false;
-  }
-  parent(): boolean {
-    for (let i = this.size - 2; i >= 0; i--) {
-      if (this.entryVisible(i)) {
-        this.size = i + 1;
-        return true;
-      }
-    }
-    return false;
-  }
-  close(): void {
-    // nothing was allocated in wasm
-  }
+/** What a copy of a tree is told, in pre-order: each visible node, and where a node's children begin and end. */
+export interface CopySink {
+  node(typeId: number, start: number, end: number, named: boolean, missing: boolean, field: number): void;
+  /** The children of the node told last follow. */
+  open(): void;
+  /** The children of the innermost open node are all told. */
+  close(): void;
 }
 
-/** What a walk meets, node after node, as numbers: to compare two walks of one tree. */
-function record(w: Walker, limit: number): number[] {
-  const out: number[] = [];
+/** Per language: whether each type id is named (asked of wasm once per type, not once per node). */
+const namedByLanguage = new WeakMap<Language, (boolean | undefined)[]>();
+
+/** Tells `sink` what a cursor walk meets. */
+function walkInto(w: Walker, named: (boolean | undefined)[], sink: CopySink): void {
+  const tell = (field: number): void => {
+    const typeId = w.typeId();
+    const start = w.start();
+    const end = w.end();
+    // MISSING nodes are empty: only an empty node can be one
+    const missing = start === end && w.missing();
+    let isNamed = named[typeId];
+    if (isNamed === undefined) isNamed = named[typeId] = w.named();
+    sink.node(typeId, start, end, isNamed, missing, field);
+  };
   try {
-    for (let n = 0; n < limit; n++) {
-      out.push(w.typeId(), w.start(), w.end(), w.field(), w.named() ? 1 : 0, w.missing() ? 1 : 0);
-      if (w.firstChild()) continue;
-      while (!w.nextSibling()) if (!w.parent()) return out;
+    tell(0);
+    if (!w.firstChild()) return;
+    sink.open();
+    let depth = 1;
+    for (;;) {
+      tell(w.field());
+      if (w.firstChild()) {
+        sink.open();
+        depth++;
+        continue;
+      }
+      while (!w.nextSibling()) {
+        sink.close();
+        if (--depth === 0 || !w.parent()) return;
+      }
     }
-    return out;
   } finally {
     w.close();
   }
 }
 
+/** Where `copyFromMemory` is in each subtree whose children it visits (typed arrays, grown as deep trees need). */
+class Frames {
+  data: Uint32Array = new Uint32Array(64);
+  child: Uint32Array = new Uint32Array(64);
+  structural: Uint32Array = new Uint32Array(64);
+  position: Uint32Array = new Uint32Array(64);
+  /** The field a hidden subtree's visible descendants fill, unless their own production names one. */
+  field: Uint32Array = new Uint32Array(64);
+  /** 1 when the subtree is a visible node's: its end closes that node. */
+  owner: Uint8Array = new Uint8Array(64);
+
+  push(top: number, data: number, position: number, field: number, owner: number): void {
+    if (top === this.data.length) {
+      const grow = <T extends Uint32Array | Uint8Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.data = grow(this.data);
+      this.child = grow(this.child);
+      this.structural = grow(this.structural);
+      this.position = grow(this.position);
+      this.field = grow(this.field);
+      this.owner = grow(this.owner);
+    }
+    this.data[top] = data;
+    this.child[top] = 0;
+    this.structural[top] = 0;
+    this.position[top] = position;
+    this.field[top] = field;
+    this.owner[top] = owner;
+  }
+}
+
 /**
- * Whether reading the memory walks `tree` as the cursor's wasm functions do: checked on the first tree of each
+ * Tells `sink` the visible nodes of the tree at `tree`, read from tree-sitter's memory: what a TreeCursor walk meets
+ * (ts_tree_cursor_goto_first_child, _goto_next_sibling, _current_node and _current_field_id of lib/src/tree_cursor.c),
+ * in one pass over the subtrees, hidden ones flattened into their visible parent. Positions are in bytes of UTF-16,
+ * twice the index.
+ */
+function copyFromMemory(heap: WasmHeap, tree: number, tables: LanguageTables, sink: CopySink): void {
+  const { u8, u16, u32 } = heap;
+  const { publicSymbol, namedSymbol, aliases, aliasStride, fields, fieldStride } = tables;
+  const typeOf = (symbol: number): number => (symbol === SYMBOL_ERROR ? symbol : (publicSymbol[symbol] ?? symbol));
+  // ts_tree_root_node: the root starts after its padding
+  const rootFirst = u8[tree]!;
+  const root = rootFirst & 1 ? 0 : u32[tree >> 2]!;
+  const rootStart = root ? u32[(root + HEAP_PADDING_BYTES) >> 2]! : u8[tree + INLINE_PADDING_BYTES]!;
+  const rootBytes = root ? u32[(root + HEAP_SIZE_BYTES) >> 2]! : u8[tree + INLINE_SIZE_BYTES]!;
+  const rootFlags = root ? u8[root + HEAP_FLAGS]! : rootFirst >> 1;
+  sink.node(
+    typeOf(root ? u16[(root + HEAP_SYMBOL) >> 1]! : u8[tree + INLINE_SYMBOL]!),
+    rootStart >>> 1,
+    (rootStart + rootBytes) >>> 1,
+    (rootFlags & 2) !== 0,
+    ((root ? u8[root + HEAP_FLAGS + 1]! >> 1 : rootFirst >> 5) & 1) === 1,
+    0,
+  );
+  if (!root || u32[(root + HEAP_CHILD_COUNT) >> 2] === 0) return;
+  sink.open();
+  const f = new Frames();
+  f.push(0, root, rootStart, 0, 1);
+  let top = 0;
+  while (top >= 0) {
+    const parent = f.data[top]!;
+    const count = u32[(parent + HEAP_CHILD_COUNT) >> 2]!;
+    const child = f.child[top]!;
+    if (child === count) {
+      if (f.owner[top]) sink.close();
+      top--;
+      continue;
+    }
+    f.child[top] = child + 1;
+    const slot = parent - SUBTREE * (count - child);
+    const first = u8[slot]!;
+    const data = first & 1 ? 0 : u32[slot >> 2]!;
+    // visible, named, extra in bits 0 to 2, in both representations
+    const flags = data ? u8[data + HEAP_FLAGS]! : first >> 1;
+    let position = f.position[top]!;
+    // the first child starts where its parent does: the parent's padding is its first child's
+    if (child > 0) position += data ? u32[(data + HEAP_PADDING_BYTES) >> 2]! : u8[slot + INLINE_PADDING_BYTES]!;
+    const bytes = data ? u32[(data + HEAP_SIZE_BYTES) >> 2]! : u8[slot + INLINE_SIZE_BYTES]!;
+    f.position[top] = position + bytes;
+    const production = u16[(parent + HEAP_PRODUCTION_ID) >> 1]!;
+    const index = f.structural[top]!;
+    const extra = (flags & 4) !== 0;
+    let alias = 0;
+    let field = 0;
+    if (!extra) {
+      if (production) alias = aliases[production * aliasStride + index]!;
+      f.structural[top] = index + 1;
+      field = (index < fieldStride ? fields[production * fieldStride + index]! : 0) || f.field[top]!;
+    }
+    const children = data ? u32[(data + HEAP_CHILD_COUNT) >> 2]! : 0;
+    if ((flags & 1) === 1 || alias !== 0) {
+      sink.node(
+        alias ? publicSymbol[alias]! : typeOf(data ? u16[(data + HEAP_SYMBOL) >> 1]! : u8[slot + INLINE_SYMBOL]!),
+        position >>> 1,
+        (position + bytes) >>> 1,
+        alias ? namedSymbol[alias] === 1 : (flags & 2) !== 0,
+        ((data ? u8[data + HEAP_FLAGS + 1]! >> 1 : first >> 5) & 1) === 1,
+        field,
+      );
+      if (children > 0) {
+        sink.open();
+        f.push(++top, data, position, 0, 1);
+      }
+    } else if (children > 0 && u32[(data + HEAP_VISIBLE_CHILD_COUNT) >> 2]! > 0) {
+      f.push(++top, data, position, field, 0);
+    }
+  }
+}
+
+/** Stops a recording copy at its limit. */
+const ENOUGH = new Error('enough nodes recorded');
+
+/** What a copy is told, as numbers, up to `limit` nodes: to compare two ways of copying one tree. */
+function record(copy: (sink: CopySink) => void, limit: number): number[] {
+  const out: number[] = [];
+  let nodes = 0;
+  try {
+    copy({
+      node(typeId, start, end, named, missing, field) {
+        if (++nodes > limit) throw ENOUGH;
+        out.push(typeId, start, end, named ? 1 : 0, missing ? 1 : 0, field);
+      },
+      open: () => out.push(-1),
+      // a node whose subtrees hold no visible node opens and closes at once in a memory copy, never in a cursor walk
+      close: () => (out[out.length - 1] === -1 ? out.pop() : out.push(-2)),
+    });
+  } catch (e) {
+    if (e !== ENOUGH) throw e;
+  }
+  return out;
+}
+
+/**
+ * Whether reading the memory copies `tree` as the cursor's wasm functions walk it: checked on the first tree of each
  * language (its first 5,000 nodes), so that a web-tree-sitter whose structures moved falls back to the slower walk.
  * The cursor walk runs first: its calls into wasm may grow the memory, which replaces the views a memory walk reads.
  */
-function walksAlike(tree: Tree, address: number, tables: LanguageTables): boolean {
+function copiesAlike(tree: Tree, address: number, tables: LanguageTables): boolean {
   const api = rawCursor();
-  const expected = record(api ? new RawWalker(api, address) : new CursorWalker(tree), 5000);
+  const named: (boolean | undefined)[] = [];
+  const expected = record((sink) => walkInto(api ? new RawWalker(api, address) : new CursorWalker(tree), named, sink), 5000);
   const heap = wasmHeap();
   if (!heap) return false;
-  const got = record(new MemoryWalker(heap, address, tables), 5000);
+  const got = record((sink) => copyFromMemory(heap, address, tables, sink), 5000);
   return got.length === expected.length && got.every((x, i) => x === expected[i]);
 }
 
-/** A walker over `tree` in the first of `mode` and the modes after it that this build of web-tree-sitter allows. */
-export function openWalker(tree: Tree, mode: WalkMode = 'memory'): Walker {
+/**
+ * Tells `sink` the visible nodes of `tree`, the first of `mode` and the modes after it that this build of
+ * web-tree-sitter allows; returns the mode used.
+ */
+export function copyTree(tree: Tree, sink: CopySink, mode: WalkMode = 'memory'): WalkMode {
   const address = addressOf(tree);
-  if (typeof address !== 'number' || address <= 0 || mode === 'cursor') return new CursorWalker(tree);
+  const language = tree.language;
+  let named = namedByLanguage.get(language);
+  if (!named) namedByLanguage.set(language, (named = []));
+  if (typeof address !== 'number' || address <= 0 || mode === 'cursor') {
+    walkInto(new CursorWalker(tree), named, sink);
+    return 'cursor';
+  }
   if (mode === 'memory') {
     const heap = wasmHeap();
-    const language = tree.language;
     const at = addressOf(language);
     if (heap && typeof at === 'number' && heap.u32[(address + TREE_LANGUAGE) >> 2] === at) {
       let tables = tablesByLanguage.get(at);
       if (tables === undefined) {
         tables = readTables(heap, language, at);
-        if (tables && !walksAlike(tree, address, tables)) tables = null;
+        if (tables && !copiesAlike(tree, address, tables)) tables = null;
         tablesByLanguage.set(at, tables);
       }
       // the check's walks called into wasm: the views may have been replaced
       const current = wasmHeap();
-      if (tables && current) return new MemoryWalker(current, address, tables);
+      if (tables && current) {
+        copyFromMemory(current, address, tables, sink);
+        return 'memory';
+      }
     }
   }
   const api = rawCursor();
-  return api ? new RawWalker(api, address) : new CursorWalker(tree);
+  walkInto(api ? new RawWalker(api, address) : new CursorWalker(tree), named, sink);
+  return api ? 'raw' : 'cursor';
 }
