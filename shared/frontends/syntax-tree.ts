@@ -4,7 +4,7 @@ import { copyTree, type CopySink, type WalkMode } from './tree-walkers';
 import { parserFor, type GrammarName } from './treesitter';
 
 /**
- * A tree-sitter syntax tree copied into plain JavaScript objects in one TreeCursor pass, then freed.
+ * A tree-sitter syntax tree copied into plain JavaScript objects in one pass (`copyTree`), then freed.
  *
  * Every property of a web-tree-sitter `Node` (`type`, `text`, `children`, `childForFieldName`...) crosses into wasm
  * and allocates a fresh wrapper, which made the lowering of the tree-sitter frontends cost several times the parse.
@@ -379,9 +379,9 @@ export function syntaxExtras(root: SyntaxNode): SyntaxExtras | undefined {
  * the node types to list in the root's extras. `mode`: how the tree is walked (see `WalkMode`; tests compare them).
  */
 export function toSyntaxTree(tree: Tree, text: string, gather?: ReadonlySet<string>, mode: WalkMode = 'memory'): SyntaxNode {
-  const root = new TreeBuilder(tree.language, text, gather);
-  copyTree(tree, root, mode);
-  return root.root!;
+  const builder = new TreeBuilder(tree.language, text, gather);
+  copyTree(tree, builder, mode);
+  return builder.root!;
 }
 
 /**

@@ -203,8 +203,16 @@ export interface CopySink {
 /** Per language: whether each type id is named (asked of wasm once per type, not once per node). */
 const namedByLanguage = new WeakMap<Language, (boolean | undefined)[]>();
 
-/** Tells `sink` what a cursor walk meets. */
-function walkInto(w: Walker, named: (boolean | undefined)[], sink: CopySink): void {
+/** The fastest cursor walk this build of web-tree-sitter allows. */
+function cursorWalker(tree: Tree, address: number): Walker {
+  const api = rawCursor();
+  return api ? new RawWalker(api, address) : new CursorWalker(tree);
+}
+
+/** Tells `sink` what a cursor walk of `tree` meets. */
+function walkInto(w: Walker, tree: Tree, sink: CopySink): void {
+  let named = namedByLanguage.get(tree.language);
+  if (!named) namedByLanguage.set(tree.language, (named = []));
   const tell = (field: number): void => {
     const typeId = w.typeId();
     const start = w.start();
@@ -379,9 +387,7 @@ function record(copy: (sink: CopySink) => void, limit: number): number[] {
  * The cursor walk runs first: its calls into wasm may grow the memory, which replaces the views a memory walk reads.
  */
 function copiesAlike(tree: Tree, address: number, tables: LanguageTables): boolean {
-  const api = rawCursor();
-  const named: (boolean | undefined)[] = [];
-  const expected = record((sink) => walkInto(api ? new RawWalker(api, address) : new CursorWalker(tree), named, sink), 5000);
+  const expected = record((sink) => walkInto(cursorWalker(tree, address), tree, sink), 5000);
   const heap = wasmHeap();
   if (!heap) return false;
   const got = record((sink) => copyFromMemory(heap, address, tables, sink), 5000);
@@ -394,15 +400,13 @@ function copiesAlike(tree: Tree, address: number, tables: LanguageTables): boole
  */
 export function copyTree(tree: Tree, sink: CopySink, mode: WalkMode = 'memory'): WalkMode {
   const address = addressOf(tree);
-  const language = tree.language;
-  let named = namedByLanguage.get(language);
-  if (!named) namedByLanguage.set(language, (named = []));
   if (typeof address !== 'number' || address <= 0 || mode === 'cursor') {
-    walkInto(new CursorWalker(tree), named, sink);
+    walkInto(new CursorWalker(tree), tree, sink);
     return 'cursor';
   }
   if (mode === 'memory') {
     const heap = wasmHeap();
+    const language = tree.language;
     const at = addressOf(language);
     if (heap && typeof at === 'number' && heap.u32[(address + TREE_LANGUAGE) >> 2] === at) {
       let tables = tablesByLanguage.get(at);
@@ -419,7 +423,7 @@ export function copyTree(tree: Tree, sink: CopySink, mode: WalkMode = 'memory'):
       }
     }
   }
-  const api = rawCursor();
-  walkInto(api ? new RawWalker(api, address) : new CursorWalker(tree), named, sink);
-  return api ? 'raw' : 'cursor';
+  const w = cursorWalker(tree, address);
+  walkInto(w, tree, sink);
+  return w instanceof RawWalker ? 'raw' : 'cursor';
 }

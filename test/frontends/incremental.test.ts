@@ -3,29 +3,16 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keepParsesForIncrementalParsing } from '../../shared/frontends/incremental';
-import { parseSyntaxTree, type SyntaxNode } from '../../shared/frontends/syntax-tree';
+import { parseSyntaxTree } from '../../shared/frontends/syntax-tree';
 import { forgetSourceFile, parseTypeScript } from '../../shared/frontends/typescript/parse';
 import { reuseCounts } from '../../shared/frontends/typescript/reuse';
+import { syntaxShape } from '../helpers/syntax-shape';
 import { initTreeSitter, type GrammarName } from '../../shared/frontends/treesitter';
 
 /**
  * The language server keeps each open file's tree-sitter tree and parses edits incrementally: after any sequence of
  * edits, the incremental tree must equal a fresh parse of the final text.
  */
-function shape(root: SyntaxNode | undefined): string {
-  if (!root) return 'no tree';
-  const out: string[] = [];
-  const stack: [SyntaxNode, number][] = [[root, 0]];
-  while (stack.length) {
-    const [n, d] = stack.pop()!;
-    out.push(
-      `${' '.repeat(d)}${n.type}${n.isMissing ? '!' : ''}${n.hasError ? '?' : ''} ${n.fieldName ?? ''} ${n.startIndex}-${n.endIndex}`,
-    );
-    for (let i = n.children.length - 1; i >= 0; i--) stack.push([n.children[i]!, d + 1]);
-  }
-  return out.join('\n');
-}
-
 const SOURCES: [GrammarName, string][] = [
   ['terraform', 'examples/web-stack-tf/main.tf'],
   ['python', 'examples/payments-py/__main__.py'],
@@ -54,8 +41,8 @@ describe('incremental tree-sitter parsing', () => {
           for (const e of edits) {
             const at = e.at % (text.length + 1);
             text = text.slice(0, at) + e.insert + text.slice(at + e.remove);
-            const incremental = shape(parseSyntaxTree(grammar, text, file));
-            const fresh = shape(parseSyntaxTree(grammar, text));
+            const incremental = syntaxShape(parseSyntaxTree(grammar, text, file));
+            const fresh = syntaxShape(parseSyntaxTree(grammar, text));
             expect(incremental).toBe(fresh);
           }
         }),

@@ -5,28 +5,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Edit, Point, Tree } from 'web-tree-sitter';
 import { encloses, syntaxExtras, toSyntaxTree, type SyntaxNode } from '../../shared/frontends/syntax-tree';
 import { copyTree, type WalkMode } from '../../shared/frontends/tree-walkers';
+import { syntaxShape } from '../helpers/syntax-shape';
 import { initTreeSitter, parserFor, type GrammarName } from '../../shared/frontends/treesitter';
 
 /**
  * The copy of a tree-sitter tree reads tree-sitter's memory directly (`memory`): it must give, node for node, what
  * web-tree-sitter's own TreeCursor gives (`cursor`), and so must the raw cursor functions (`raw`).
  */
-function shape(root: SyntaxNode): string {
-  const out: string[] = [];
-  const stack: [SyntaxNode, number][] = [[root, 0]];
-  while (stack.length) {
-    const [n, d] = stack.pop()!;
-    out.push(
-      `${d} ${n.type} ${n.isNamed ? 'n' : ''}${n.isMissing ? '!' : ''}${n.hasError ? '?' : ''} ${n.fieldName ?? ''} ${n.startIndex}-${n.endIndex}`,
-    );
-    for (let i = n.children.length - 1; i >= 0; i--) stack.push([n.children[i]!, d + 1]);
-  }
-  return out.join('\n');
-}
-
 function copies(grammar: GrammarName, text: string, old?: Tree) {
   const tree = parserFor(grammar).parse(text, old)!;
-  const of = (mode: WalkMode): string => shape(toSyntaxTree(tree, text, undefined, mode));
+  const of = (mode: WalkMode): string => syntaxShape(toSyntaxTree(tree, text, undefined, mode));
   const result = { memory: of('memory'), raw: of('raw'), cursor: of('cursor') };
   return { result, tree };
 }
