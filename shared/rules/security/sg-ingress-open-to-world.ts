@@ -6,6 +6,7 @@ import { describe } from '../util';
 /** Administration and database ports: open to the world they are an incident waiting to happen. */
 const SENSITIVE_PORTS = [22, 3389, 3306, 5432, 1433, 1521, 6379, 11211, 27017, 9200];
 const WORLD = new Set(['0.0.0.0/0', '::/0']);
+const ICMP = new Set(['icmp', 'icmpv6', '1', '58']);
 
 interface Opening {
   cidr: string;
@@ -19,6 +20,8 @@ interface Opening {
 function openings(rule: ObjectValue | Resource, ctx: RuleContext): Opening[] {
   const out: Opening[] = [];
   const protocol = evalString(getProperty(rule, 'protocol')?.value ?? getProperty(rule, 'ip_protocol')?.value, ctx.program);
+  // For ICMP, from_port and to_port are a type and a code, not ports; AWS recommends allowing some of it (path MTU).
+  if (protocol !== undefined && ICMP.has(protocol.toLowerCase())) return out;
   const allPorts = protocol === '-1' || protocol === 'all';
   const from = evalNumber(getProperty(rule, 'from_port')?.value, ctx.program);
   const to = evalNumber(getProperty(rule, 'to_port')?.value, ctx.program);
@@ -50,6 +53,13 @@ function severityOf(o: Opening, behindPublicLbOnly: boolean): { severity: Severi
 }
 
 const LOAD_BALANCERS = new Set(['aws_lb', 'aws_alb', 'aws_elb']);
+/** Resources that name a group to add rules to it or to allow it as a peer: they do not attach it to anything. */
+const GROUP_RULES = new Set([
+  'aws_security_group',
+  'aws_security_group_rule',
+  'aws_vpc_security_group_ingress_rule',
+  'aws_vpc_security_group_egress_rule',
+]);
 
 /**
  * True when the security group is attached only to internet-facing load balancers: web ports open to the world are
@@ -60,6 +70,7 @@ function onlyPublicLoadBalancers(sg: Resource, ctx: RuleContext): boolean {
   const users = ctx.program.resources.filter(
     (r) =>
       r !== sg &&
+      !GROUP_RULES.has(r.type) &&
       walkValues(r.props).some(
         (v) => v.kind === 'ref' && v.ref.kind === 'resource' && v.ref.resourceType === 'aws_security_group' && v.ref.name === name,
       ),
