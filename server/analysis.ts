@@ -105,6 +105,8 @@ export class Analysis {
       return cached.model;
     }
     const model = parseSource(file, text);
+    // Only open buffers are edited, so only their parses are worth keeping for incremental parsing.
+    if (!this.open.has(file)) forgetParses(file);
     this.models.delete(file);
     this.models.set(file, { text, model });
     if (this.models.size > MAX_CACHED_MODELS) {

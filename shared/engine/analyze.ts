@@ -33,8 +33,9 @@ export function analyzeProgram(program: Program, opts: AnalyzeOptions = {}): Fin
   const profile = resolveProfile(program, opts.config?.profile && !opts.profile ? opts.config.profile : opts.profile);
   const settings = ruleSettings(opts.config);
   const findings: Finding[] = [];
+  const created = program.resources.filter((r) => !neverCreated(r, program));
   const byType = new Map<string, Resource[]>();
-  for (const r of program.resources) {
+  for (const r of created) {
     const list = byType.get(r.type);
     if (list) list.push(r);
     else byType.set(r.type, [r]);
@@ -63,19 +64,20 @@ export function analyzeProgram(program: Program, opts: AnalyzeOptions = {}): Fin
     const id = rule.meta.id;
     if (ENGINE_RULES.has(id) || !ruleEnabled(id, opts)) continue;
     if (rule.meta.profiles !== 'all' && !rule.meta.profiles.includes(profile.name)) continue;
+    const dispatched = (r: Resource): boolean => r.kind !== 'data' || rule.dataSources === true;
     const ctx: RuleContext = {
       program,
       profile: profile.name,
       settings,
       report: (rep) => emit(rule, rep),
       evaluate: (v) => evaluate(v, program),
-      resourcesOf: (...types) => types.flatMap((t) => byType.get(t) ?? []),
+      resourcesOf: (...types) => types.flatMap((t) => byType.get(t) ?? []).filter(dispatched),
       today,
     };
-    const targets = rule.resourceTypes ? rule.resourceTypes.flatMap((t) => byType.get(t) ?? []) : program.resources;
+    const targets = rule.resourceTypes ? rule.resourceTypes.flatMap((t) => byType.get(t) ?? []) : created;
     if (rule.resource) {
       for (const r of targets) {
-        if (!languageApplies(rule, r.language)) continue;
+        if (!dispatched(r) || !languageApplies(rule, r.language)) continue;
         try {
           rule.resource(r, ctx);
         } catch (e) {
@@ -146,6 +148,23 @@ export function analyzeProgram(program: Program, opts: AnalyzeOptions = {}): Fin
     }
   }
   return sortFindings(out);
+}
+
+/**
+ * A resource whose `count` is known to be 0, or whose `for_each` is known to be empty: Terraform creates nothing, so
+ * no rule judges it (its declaration still counts for the Terraform rules that read `program.resources`).
+ */
+function neverCreated(r: Resource, program: Program): boolean {
+  const { count, forEach } = r.options;
+  if (count) {
+    const c = evaluate(count, program);
+    if (c.state === 'known' && (c.value === 0 || c.value === '0')) return true;
+  }
+  if (forEach) {
+    const e = evaluate(forEach, program);
+    if (e.state === 'known' && e.value !== null && typeof e.value === 'object' && Object.keys(e.value).length === 0) return true;
+  }
+  return false;
 }
 
 function languageApplies(rule: Rule, lang: Resource['language']): boolean {

@@ -94,6 +94,11 @@ export interface RuleSettings {
 export interface RuleCheck {
   /** Canonical types the resource check runs on; omitted: every resource. */
   resourceTypes?: string[];
+  /**
+   * Also dispatch data sources (and list them in `resourcesOf`). Off by default: a data source reads what exists and
+   * takes none of the arguments a configuration rule asks for (`data "aws_db_instance"` has no `multi_az`).
+   */
+  dataSources?: boolean;
   resource?(r: Resource, ctx: RuleContext): void;
   program?(ctx: RuleContext): void;
 }

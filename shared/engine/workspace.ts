@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { buildTerraformProgram } from '../frontends/terraform/module';
+import { buildTerraformProgram, type ModuleCaller } from '../frontends/terraform/module';
 import { buildPulumiProgram, type PulumiProjectFiles } from '../frontends/pulumi/project';
 import type { Program } from '../model/program';
 import type { FileModel } from '../model/types';
@@ -298,15 +299,89 @@ export function loadProgram(
   if (unit.kind === 'terraform-module') {
     // The lockfile holds the provider versions `terraform init` chose; it is HCL, read by the Terraform frontend.
     const lockPath = path.join(unit.root, '.terraform.lock.hcl');
-    return buildTerraformProgram(unit.root, models, () => {
+    const lockfile = (): FileModel | undefined => {
       const lock = read(lockPath);
       if (lock === undefined) return undefined;
       // The editor rebuilds the program on every keystroke: parse a lockfile again only when its text changed.
       if (lastLock?.path !== lockPath || lastLock.text !== lock)
         lastLock = { path: lockPath, text: lock, model: parseSource(lockPath, lock, 'terraform') };
       return lastLock.model;
-    });
+    };
+    return buildTerraformProgram(unit.root, models, lockfile, looksCalled(models) ? findModuleCallers(unit.root, read, parse) : []);
   }
   if (unit.kind === 'pulumi-project') return buildPulumiProgram(unit.root, models, readPulumiProjectFiles(unit.root, read));
   return buildPulumiProgram(path.dirname(unit.root), models, undefined, 'file');
+}
+
+/**
+ * A module that configures no provider, no backend and reads no tfvars is written to be called: only then are
+ * callers looked for (a root module's variables come from its tfvars and defaults).
+ */
+function looksCalled(models: FileModel[]): boolean {
+  return (
+    models.length > 0 && models.every((m) => !m.path.endsWith('.tfvars') && !m.terraform?.providers.length && !m.terraform?.backends.length)
+  );
+}
+
+/** How far up and then down from a module its callers are looked for (`envs/prod` calling `../../modules/db`). */
+const CALLER_LEVELS_UP = 3;
+const CALLER_LEVELS_DOWN = 3;
+const MAX_CALLER_DIRS = 200;
+
+/**
+ * The `module` blocks whose local `source` is `root`, in the folders around it: its ancestors up to three levels (not
+ * above the repository) and their subfolders up to three levels down (at most 200 folders, dependency and VCS folders
+ * skipped). Only files that mention `module` and the folder's name are parsed.
+ */
+export function findModuleCallers(
+  root: string,
+  read: ReadText,
+  parse: (file: string, text: string) => FileModel = parseSource,
+): ModuleCaller[] {
+  const target = path.resolve(root);
+  const name = path.basename(target);
+  const dirs: string[] = [];
+  const seen = new Set<string>([target]);
+  const visit = (dir: string, depth: number): void => {
+    if (dirs.length >= MAX_CALLER_DIRS || seen.has(dir)) return;
+    seen.add(dir);
+    dirs.push(dir);
+    if (depth === 0) return;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory() && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) visit(path.join(dir, e.name), depth - 1);
+    }
+  };
+  // Not above the repository (the folder holding .git), nor into the file system's root, home or temp folders.
+  const stops = new Set([os.homedir(), os.tmpdir()].map((d) => path.resolve(d)));
+  let up = target;
+  for (let i = 0; i < CALLER_LEVELS_UP && !fs.existsSync(path.join(up, '.git')); i++) {
+    up = path.dirname(up);
+    if (path.dirname(up) === up || stops.has(up)) break;
+    visit(up, CALLER_LEVELS_DOWN);
+  }
+  const out: ModuleCaller[] = [];
+  for (const dir of dirs) {
+    let files: string[];
+    try {
+      files = fs.readdirSync(dir).filter((f) => f.endsWith('.tf'));
+    } catch {
+      continue;
+    }
+    for (const f of files) {
+      const file = path.join(dir, f);
+      const text = read(file);
+      if (text === undefined || !text.includes('module') || !text.includes(name)) continue;
+      for (const call of parse(file, text).terraform?.modules ?? []) {
+        const src = call.source;
+        if (src && (src.startsWith('./') || src.startsWith('../')) && path.resolve(dir, src) === target) out.push({ call, file });
+      }
+    }
+  }
+  return out;
 }

@@ -56,8 +56,14 @@ export function evaluate(v: Value | undefined, program?: Program, depth = 0): Ev
       if (v.fallback) return evaluate(v.fallback, program, depth + 1);
       return unknown(program ? program.explainUnknown(v.ref) : `${v.ref.text} is not known before deployment`, v);
     }
-    case 'call':
-      return evaluateCall(v.name, v.args, program, depth, v);
+    case 'call': {
+      if (v.name !== '?:') return evaluateCall(v.name, v.args, program, depth, v);
+      // Only the branch the condition picks has to be known.
+      const c = evaluate(v.args[0], program, depth + 1);
+      if (c.state === 'unknown') return c;
+      if (c.state !== 'known' || typeof c.value !== 'boolean') return unknown('the condition is not a known bool', v.args[0] ?? v);
+      return evaluate(v.args[c.value ? 1 : 2], program, depth + 1);
+    }
   }
 }
 
@@ -115,11 +121,38 @@ const FUNCTIONS: Record<string, Fn> = {
   tolist: ([l]) => (Array.isArray(l) ? l : undefined),
   toset: ([l]) => (Array.isArray(l) ? [...new Set(l.map((x) => JSON.stringify(x)))].map((x) => JSON.parse(x) as Known) : undefined),
   tomap: ([m]) => (isMap(m) ? m : undefined),
+  // Terraform's operators (lowered to calls by the frontend): equality compares type and value, as Terraform does.
+  '==': ([a, b]) => JSON.stringify(a) === JSON.stringify(b),
+  '!=': ([a, b]) => JSON.stringify(a) !== JSON.stringify(b),
+  '<': numeric((a, b) => a < b),
+  '>': numeric((a, b) => a > b),
+  '<=': numeric((a, b) => a <= b),
+  '>=': numeric((a, b) => a >= b),
+  '+': numeric((a, b) => a + b),
+  '-': numeric((a, b) => a - b),
+  '*': numeric((a, b) => a * b),
+  '/': numeric((a, b) => (b === 0 ? undefined : a / b)),
+  '%': numeric((a, b) => (b === 0 ? undefined : a % b)),
+  '&&': ([a, b]) => (typeof a === 'boolean' && typeof b === 'boolean' ? a && b : undefined),
+  '||': ([a, b]) => (typeof a === 'boolean' && typeof b === 'boolean' ? a || b : undefined),
+  '!': ([a]) => (typeof a === 'boolean' ? !a : undefined),
+  negate: ([a]) => (typeof a === 'number' ? -a : undefined),
   cidrsubnet: ([prefix, newbits, netnum]) =>
     typeof prefix === 'string' && typeof newbits === 'number' && typeof netnum === 'number'
       ? cidrsubnet(prefix, newbits, netnum)
       : undefined,
 };
+
+/** A binary operator on numbers; Terraform converts numeric strings ("5") as it does here. */
+function numeric(op: (a: number, b: number) => Known | undefined): Fn {
+  const num = (k: Known | undefined): number | undefined =>
+    typeof k === 'number' ? k : typeof k === 'string' && k.trim() !== '' && !isNaN(Number(k)) ? Number(k) : undefined;
+  return ([a, b]) => {
+    const x = num(a);
+    const y = num(b);
+    return x === undefined || y === undefined ? undefined : op(x, y);
+  };
+}
 
 /** Terraform's cidrsubnet for IPv4: the netnum-th subnet of `prefix` with `newbits` more prefix bits. */
 function cidrsubnet(prefix: string, newbits: number, netnum: number): string | undefined {
@@ -148,20 +181,27 @@ function isMap(k: Known | undefined): k is { [key: string]: Known } {
   return typeof k === 'object' && k !== null && !Array.isArray(k);
 }
 
+function callText(name: string): string {
+  return /^\w/.test(name) ? `${name}(...)` : `the ${name} operation`;
+}
+
 function evaluateCall(name: string, args: Value[], program: Program | undefined, depth: number, v: Value): Evaluated {
-  const fn = FUNCTIONS[name];
+  const fn = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
   if (!fn) return unknown(`${name}(...) is not evaluated by Faultline`, v);
   const known: Known[] = [];
   for (const a of args) {
     const e = evaluate(a, program, depth + 1);
-    if (e.state !== 'known') return e.state === 'absent' ? unknown(`an argument of ${name}() has no value`, a) : e;
+    if (e.state !== 'known')
+      return e.state === 'absent'
+        ? unknown(/^\w/.test(name) ? `an argument of ${name}() has no value` : `an operand of ${name} has no value`, a)
+        : e;
     known.push(e.value);
   }
   try {
     const r = fn(known);
-    return r === undefined ? unknown(`${name}(...) could not be evaluated with these arguments`, v) : { state: 'known', value: r };
+    return r === undefined ? unknown(`${callText(name)} could not be evaluated with these arguments`, v) : { state: 'known', value: r };
   } catch {
-    return unknown(`${name}(...) failed to evaluate`, v);
+    return unknown(`${callText(name)} failed to evaluate`, v);
   }
 }
 

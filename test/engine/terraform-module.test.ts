@@ -1,5 +1,9 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeProgram } from '../../shared/engine/analyze';
+import { audit } from '../../shared/engine/audit';
 import { initEngine, parseSource } from '../../shared/engine/frontends';
 import { buildTerraformProgram } from '../../shared/frontends/terraform/module';
 
@@ -33,5 +37,81 @@ describe('Terraform module rules across files', () => {
     expect(
       analyzeModule({ 'a.tf': 'resource "aws_s3_bucket" "b" {\n  bucket = var.name\n', 'b.tf': 'locals {\n  x = var.missing\n}\n' }),
     ).toEqual([]);
+  });
+});
+
+describe('module calls', () => {
+  const childModule = [
+    'variable "multi_az" {',
+    '  type    = bool',
+    '  default = false',
+    '}',
+    '',
+    'variable "alarm_topic_arn" {',
+    '  type    = string',
+    '  default = null',
+    '}',
+    '',
+    'resource "aws_db_instance" "this" {',
+    '  identifier_prefix           = "orders-"',
+    '  engine                      = "postgres"',
+    '  instance_class              = "db.t4g.medium"',
+    '  allocated_storage           = 50',
+    '  username                    = "orders"',
+    '  manage_master_user_password = true',
+    '  multi_az                    = var.multi_az',
+    '}',
+    '',
+    'resource "aws_cloudwatch_metric_alarm" "cpu" {',
+    '  count               = var.alarm_topic_arn != null ? 1 : 0',
+    '  alarm_name          = "orders-db-cpu"',
+    '  namespace           = "AWS/RDS"',
+    '  metric_name         = "CPUUtilization"',
+    '  statistic           = "Average"',
+    '  period              = 300',
+    '  evaluation_periods  = 3',
+    '  threshold           = 80',
+    '  comparison_operator = "GreaterThanThreshold"',
+    '  alarm_actions       = [var.alarm_topic_arn]',
+    '  dimensions          = { DBInstanceIdentifier = aws_db_instance.this.identifier }',
+    '}',
+    '',
+  ].join('\n');
+  const caller = (name: string, inputs: string): string => `module "${name}" {\n  source = "../../modules/orders-db"\n${inputs}}\n`;
+
+  /** Writes a workspace (envs/<env>/main.tf calling modules/orders-db) and audits the module folder alone. */
+  async function auditModule(callers: Record<string, string>): Promise<string[]> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-callers-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'modules/orders-db'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'modules/orders-db/main.tf'), childModule);
+      for (const [env, text] of Object.entries(callers)) {
+        fs.mkdirSync(path.join(dir, 'envs', env), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'envs', env, 'main.tf'), text);
+      }
+      const result = await audit([path.join(dir, 'modules/orders-db')], { jobs: 1, only: ['rds-multi-az-disabled', 'monitoring-missing'] });
+      return result.findings.map((f) => `${f.ruleId}: ${f.message}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('judges a called module with what its callers pass, not with its own defaults', async () => {
+    const inputs = '  multi_az        = true\n  alarm_topic_arn = "arn:aws:sns:eu-west-1:111122223333:ops"\n';
+    expect(await auditModule({ prod: caller('db', inputs), staging: caller('db', inputs) })).toEqual([]);
+  });
+
+  it('leaves a variable unknown when the callers disagree, and uses the default where no call sets it', async () => {
+    expect(await auditModule({ prod: caller('db', '  multi_az = true\n'), staging: caller('db', '') })).toEqual([
+      'monitoring-missing: no CloudWatch alarm watches database aws_db_instance "this": when it fails or saturates, nobody is told',
+    ]);
+  });
+
+  it('reports the literal every caller passes', async () => {
+    expect(
+      await auditModule({ prod: caller('db', '  multi_az = false\n  alarm_topic_arn = "arn:aws:sns:eu-west-1:111122223333:ops"\n') }),
+    ).toEqual([
+      'rds-multi-az-disabled: RDS instance aws_db_instance "this" sets multi_az to false, so it runs in a single Availability Zone',
+    ]);
   });
 });

@@ -217,8 +217,30 @@ describe('terraform frontend: references', () => {
     ['random_password.p.result', { kind: 'ref', ref: { kind: 'random' } }],
     ['path.module', { kind: 'ref', ref: { kind: 'path', name: 'module' } }],
     ['var.m["k"]', { kind: 'unknown' }],
-    ['a ? b : c', { kind: 'unknown', reason: 'conditional expressions are not evaluated', text: 'a ? b : c' }],
-    ['1 + 2', { kind: 'unknown' }],
+    ['a ? b : c', { kind: 'call', name: '?:', args: [{ kind: 'unknown' }, { kind: 'unknown' }, { kind: 'unknown' }] }],
+    [
+      '1 + 2',
+      {
+        kind: 'call',
+        name: '+',
+        args: [
+          { kind: 'number', value: 1 },
+          { kind: 'number', value: 2 },
+        ],
+      },
+    ],
+    [
+      'var.env == "prod"',
+      {
+        kind: 'call',
+        name: '==',
+        args: [
+          { kind: 'ref', ref: { kind: 'variable', name: 'env' } },
+          { kind: 'string', value: 'prod' },
+        ],
+      },
+    ],
+    ['!var.internal', { kind: 'call', name: '!', args: [{ kind: 'ref', ref: { kind: 'variable', name: 'internal' } }] }],
     ['var.l[*].id', { kind: 'unknown', reason: 'splat expressions are not evaluated' }],
     ['[for s in var.l : s]', { kind: 'unknown', reason: 'for expressions are not evaluated' }],
     ['{ (var.k) = 1 }', { kind: 'unknown' }],
@@ -232,6 +254,18 @@ describe('terraform frontend: references', () => {
   it('folds pure functions through the evaluator', () => {
     expect(evaluate(value('format("%s-%s", lower("ABC"), "x")'))).toEqual({ state: 'known', value: 'abc-x' });
     expect(evaluate(value('"%{if true}x%{endif}"')).state).toBe('unknown');
+    // Operators and conditionals: only the branch the condition picks has to be known.
+    expect(evaluate(value('"prod" == "prod" ? 3 : var.x'))).toEqual({ state: 'known', value: 3 });
+    expect(evaluate(value('1 + 2 * 3 >= 7 && !false'))).toEqual({ state: 'known', value: true });
+    expect(evaluate(value('"5" + 1'))).toEqual({ state: 'known', value: 6 });
+    expect(evaluate(value('1 == "1"'))).toEqual({ state: 'known', value: false });
+    expect(evaluate(value('-(2 - 5)'))).toEqual({ state: 'known', value: 3 });
+    expect(evaluate(value('var.x ? 1 : 0')).state).toBe('unknown');
+    expect(evaluate(value('"yes" ? 1 : 0'))).toMatchObject({ state: 'unknown', reason: 'the condition is not a known bool' });
+    expect(evaluate(value('1 / 0'))).toMatchObject({
+      state: 'unknown',
+      reason: 'the / operation could not be evaluated with these arguments',
+    });
   });
 
   it('applies heredoc strip markers and flush indentation', () => {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import { asObject, evalString, evaluate, get } from '../../model/evaluate';
+import { asObject, evalString, evaluate, get, getProperty } from '../../model/evaluate';
 import { lazy, type Program, type ProviderConstraint } from '../../model/program';
-import type { FileModel, Reference, TfNamed, TfVariable, Value } from '../../model/types';
+import type { FileModel, Reference, TfModuleCall, TfNamed, TfVariable, Value } from '../../model/types';
 
 /** Variables whose value names the environment: a hint for profile inference. */
 const ENV_VARIABLES = new Set(['environment', 'env', 'stage']);
@@ -21,13 +21,26 @@ const base = (file: string): string => path.basename(file).toLowerCase();
 const isTfvars = (f: FileModel): boolean => base(f.path).endsWith('.tfvars');
 const isAutoLoaded = (f: FileModel): boolean => base(f.path) === 'terraform.tfvars' || base(f.path).endsWith('.auto.tfvars');
 
+/** A `module` block elsewhere in the workspace whose local `source` is this module's folder. */
+export interface ModuleCaller {
+  call: TfModuleCall;
+  /** The file that holds the block. */
+  file: string;
+}
+
 /**
  * A Terraform module: the `.tf` files of one directory plus its `.tfvars` files. Variables resolve like
  * `terraform plan` without -var flags: terraform.tfvars, then *.auto.tfvars in lexical order (later wins),
  * else the default. A variable that a -var-file (`prod.tfvars`) sets to something else stays unknown, since the
- * deployed value depends on which file is passed.
+ * deployed value depends on which file is passed. In a module other modules call, a variable takes what the calls
+ * pass: the literal they all agree on, else it is unknown; the default counts only for calls that omit it.
  */
-export function buildTerraformProgram(root: string, files: FileModel[], lockfile?: () => FileModel | undefined): Program {
+export function buildTerraformProgram(
+  root: string,
+  files: FileModel[],
+  lockfile?: () => FileModel | undefined,
+  callers: ModuleCaller[] = [],
+): Program {
   const sources = files.filter((f) => !isTfvars(f));
   const varFiles = files.filter(isTfvars);
   const autoFiles = varFiles
@@ -56,11 +69,25 @@ export function buildTerraformProgram(root: string, files: FileModel[], lockfile
       .filter((f) => f.terraform?.tfvars?.some((a) => a.name === name && (!value || key(a.value) !== key(value))))
       .map((f) => path.basename(f.path));
 
+  /** The calls that pass the variable something other than one literal they all agree on (with the default). */
+  const passedDifferently = (name: string, value: Value | undefined): ModuleCaller[] => {
+    if (!callers.length) return [];
+    const passed = callers.map((c) => ({ c, v: getProperty(c.call.props, name)?.value ?? value }));
+    const literal = (v: Value | undefined): boolean => v?.kind === 'string' || v?.kind === 'number' || v?.kind === 'bool';
+    const agreed = passed.every(({ v }) => literal(v) && key(v) === key(passed[0]!.v));
+    return agreed ? [] : passed.filter(({ v }) => v !== value).map(({ c }) => c);
+  };
+  const callerValue = (name: string, value: Value | undefined): Value | undefined => {
+    const set = callers.map((c) => getProperty(c.call.props, name)?.value).find((v) => v);
+    return set && !passedDifferently(name, value).length ? set : value;
+  };
+
   const variableValue = (name: string): Value | undefined => {
     const decl = variables.get(name);
     if (!decl) return undefined;
     const value = assigned.get(name)?.value ?? decl.default;
-    return conflicts(name, value).length ? undefined : value;
+    if (conflicts(name, value).length || passedDifferently(name, value).length) return undefined;
+    return callerValue(name, value);
   };
 
   const stackNames = new Set<string>();
@@ -95,6 +122,12 @@ export function buildTerraformProgram(root: string, files: FileModel[], lockfile
         const value = assigned.get(ref.name)?.value ?? decl.default;
         const differ = conflicts(ref.name, value);
         if (differ.length) return `var.${ref.name} is set differently in ${differ.join(', ')} (passed with -var-file)`;
+        const calls = passedDifferently(ref.name, value);
+        if (calls.length) {
+          const [first] = calls;
+          const where = `module "${first!.call.name}" in ${path.relative(root, first!.file)}`;
+          return `var.${ref.name} is set by the modules that call this one (${where}${calls.length > 1 ? ` and ${calls.length - 1} more` : ''})`;
+        }
         return `var.${ref.name} has no default and no tfvars value`;
       }
       if (ref.kind === 'local')

@@ -64,6 +64,9 @@ function errorText(e: unknown): string {
 }
 
 /** The children of a node without comments (comments are extras and may sit anywhere). */
+/** Where a value's source lies: a node, or the run of sibling nodes that forms an operand. */
+type Span = Pick<Node, 'startIndex' | 'endIndex'>;
+
 function kids(n: Node): readonly Node[] {
   return withoutComments(n.children);
 }
@@ -312,7 +315,7 @@ class Lowerer {
     return this.index.loc(this.path, start, end);
   }
 
-  locOf(n: Node): Loc {
+  locOf(n: Span): Loc {
     return this.loc(n.startIndex, n.endIndex);
   }
 
@@ -712,7 +715,7 @@ class Lowerer {
   // ---------------------------------------------------------------------------------------------------------------
   // expressions
 
-  private unknown(n: Node, reason: string): Value {
+  private unknown(n: Span, reason: string): Value {
     return { kind: 'unknown', reason, text: this.text.slice(n.startIndex, n.endIndex), loc: this.locOf(n) };
   }
 
@@ -757,10 +760,17 @@ class Lowerer {
         return this.call(n, depth);
       case 'for_expr':
         return this.unknown(n, 'for expressions are not evaluated');
-      case 'conditional':
-        return this.unknown(n, 'conditional expressions are not evaluated');
+      case 'conditional': {
+        const [cond, yes, no] = namedKids(n);
+        if (!cond || !yes || !no) return this.unknown(n, 'the conditional expression is not complete');
+        return this.operator(
+          n,
+          '?:',
+          [cond, yes, no].map((e) => this.expression(e, depth + 1)),
+        );
+      }
       case 'operation':
-        return this.operation(n);
+        return this.operation(n, depth);
       default:
         return this.unknown(n, `${n.type.replace(/_/g, ' ')} is not evaluated`);
     }
@@ -785,18 +795,42 @@ class Lowerer {
     }
   }
 
-  /** `-5` and `!true` are literals; other operators are not evaluated. */
-  private operation(n: Node): Value {
+  /**
+   * `-5` and `!true` are literals; other operations become calls the evaluator computes when their operands are known.
+   * The grammar lists a traversal operand's parts as siblings of the operator (`var.env == "prod"` is variable_expr,
+   * get_attr, ==, literal_value), so the operands are the parts on either side of the operator token.
+   */
+  private operation(n: Node, depth: number): Value {
     const op = namedKids(n)[0];
+    const parts = op ? kids(op) : [];
     if (op?.type === 'unary_operation') {
-      const [sign, operand] = kids(op);
-      const lit = operand?.type === 'literal_value' ? namedKids(operand)[0] : undefined;
+      const [sign, ...rest] = parts;
+      const lit = rest.length === 1 && rest[0]!.type === 'literal_value' ? namedKids(rest[0]!)[0] : undefined;
       if (sign?.type === '-' && lit?.type === 'numeric_lit' && Number.isFinite(Number(lit.text))) {
         return { kind: 'number', value: -Number(lit.text), loc: this.locOf(n) };
       }
       if (sign?.type === '!' && lit?.type === 'bool_lit') return { kind: 'bool', value: lit.text !== 'true', loc: this.locOf(n) };
+      if (sign && rest.length) return this.operator(n, sign.type === '!' ? '!' : 'negate', [this.operand(rest, depth)]);
     }
-    return this.unknown(n, 'arithmetic, comparison and logical operators are not evaluated');
+    const at = parts.findIndex((p) => !p.isNamed);
+    if (op?.type === 'binary_operation' && at > 0 && at < parts.length - 1) {
+      return this.operator(n, parts[at]!.type, [this.operand(parts.slice(0, at), depth), this.operand(parts.slice(at + 1), depth)]);
+    }
+    return this.unknown(n, 'the operation is not complete');
+  }
+
+  private operand(parts: readonly Node[], depth: number): Value {
+    const first = parts[0]!;
+    if (parts.length === 1) return this.term(first, depth + 1);
+    const span = { startIndex: first.startIndex, endIndex: parts[parts.length - 1]!.endIndex };
+    if (first.type === '(' && parts.length === 3 && parts[1]!.type === 'expression')
+      return { ...this.expression(parts[1]!, depth + 1), loc: this.locOf(span) };
+    if (first.type === 'variable_expr') return this.traversal(span, first, parts.slice(1));
+    return this.unknown(span, 'indexing into a value is not evaluated');
+  }
+
+  private operator(n: Node, name: string, args: Value[]): Value {
+    return { kind: 'call', name, args, loc: this.locOf(n) };
   }
 
   private stringLitValue(n: Node): string {
@@ -969,7 +1003,7 @@ class Lowerer {
   }
 
   /** `var.x`, `local.x`, `aws_s3_bucket.b.id`, `data.T.N.attr`, `module.m.out`, `terraform.workspace`, ... */
-  private traversal(n: Node, root: Node, steps: Node[]): Value {
+  private traversal(n: Span, root: Node, steps: readonly Node[]): Value {
     const head = root.text;
     const text = this.text.slice(n.startIndex, n.endIndex);
     const path: ({ attr: string } | { index: Node })[] = [];
@@ -1026,7 +1060,7 @@ class Lowerer {
       default: {
         if (this.scope.includes(head)) return this.unknown(n, `${text} differs for each item of the loop`);
         const name = attrAt(0);
-        if (!head.includes('_') && path.length <= 1 && this.inProviderArgument(n))
+        if (!head.includes('_') && path.length <= 1 && this.inProviderArgument(root))
           return ref({ kind: 'provider', name: name ?? '', resourceType: head, text });
         // Resource types always contain an underscore (provider prefix); a bare name is a loop variable or a typo.
         if (!head.includes('_') || !name) return this.unknown(n, `${text} is not a reference Faultline follows`);

@@ -151,6 +151,7 @@ export default defineRule({
       'https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/availability_zones',
     ],
   },
+  dataSources: true,
   resource(r, ctx: RuleContext) {
     if (r.kind === 'data') return;
     const zones: Zone[] = [];

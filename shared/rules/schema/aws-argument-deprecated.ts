@@ -20,6 +20,7 @@ export default defineRule({
     ],
     tags: ['deprecated'],
   },
+  dataSources: true,
   resource(r, ctx) {
     const use = providerOf(ctx.program);
     const newest = use.majors[use.majors.length - 1];

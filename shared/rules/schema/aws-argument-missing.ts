@@ -17,6 +17,7 @@ export default defineRule({
     fix: 'Add the argument. The quick fix inserts it with a placeholder value that you must replace; required nested blocks are named in the message.',
     links: ['https://registry.terraform.io/providers/hashicorp/aws/latest/docs', 'https://www.pulumi.com/registry/packages/aws/api-docs/'],
   },
+  dataSources: true,
   resource(r, ctx) {
     const c = checkedSchema(r, ctx.program);
     if (!c || r.kind !== 'resource') return;

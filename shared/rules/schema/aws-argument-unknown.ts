@@ -20,6 +20,7 @@ export default defineRule({
       'https://registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/version-6-upgrade',
     ],
   },
+  dataSources: true,
   resource(r, ctx) {
     const c = checkedSchema(r, ctx.program);
     if (!c) return;

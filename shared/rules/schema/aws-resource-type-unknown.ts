@@ -29,6 +29,7 @@ export default defineRule({
     links: ['https://registry.terraform.io/providers/hashicorp/aws/latest/docs', 'https://www.pulumi.com/registry/packages/aws/api-docs/'],
   },
   program: checkInvokes,
+  dataSources: true,
   resource(r, ctx) {
     const use = providerOf(ctx.program);
     if (r.language === 'terraform') {

@@ -27,6 +27,7 @@ export default defineRule({
       'https://developer.hashicorp.com/terraform/language/expressions/type-constraints#conversion-of-primitive-types',
     ],
   },
+  dataSources: true,
   resource(r, ctx) {
     const c = checkedSchema(r, ctx.program);
     if (!c) return;

@@ -70,6 +70,7 @@ export default defineRule({
     equivalents: { tfsec: ['aws-iam-no-policy-wildcards'], trivy: ['AVD-AWS-0057'] },
   },
   resourceTypes: [...Object.keys(POLICY_PROPS), 'aws_iam_policy_document'],
+  dataSources: true,
   resource(r, ctx) {
     if (r.type === 'aws_iam_policy_document') {
       if (r.kind !== 'data') return;
