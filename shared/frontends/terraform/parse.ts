@@ -213,7 +213,10 @@ class Lowerer {
     if (head === 'module') return make('module', attrs[0]);
     if (head === 'data') return attrs[0] ? make('data', attrs[1], attrs[0].text) : undefined;
     if (head.includes('_')) return make('resource', attrs[0], head);
-    // `provider = aws.west`, `providers = { aws = aws.west }`: a provider alias.
+    // `provider = aws.west`, `providers = { aws = aws.west }`: a provider alias. A key of `providers` (`aws.replica` in
+    // `{ aws.replica = aws.west }`) names the called module's provider, not one of this module.
+    const elem = n.parent?.parent;
+    if (elem?.type === 'object_elem' && elem.children[0] === n.parent) return undefined;
     return attrs.length === 1 && this.inProviderArgument(n) ? make('provider', attrs[0], head) : undefined;
   }
 

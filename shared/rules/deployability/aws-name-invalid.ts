@@ -247,15 +247,20 @@ export default defineRule({
         }
       }
       if (reported || !rule.stackCase) continue;
-      const stacksLower =
-        r.language !== 'terraform' && ctx.program.stackNames.length > 0 && ctx.program.stackNames.every((n) => n === n.toLowerCase());
-      const raw = v.parts.map((p) => rawStackName(p, ctx.program)).find((x) => x && !(x === 'stack' && stacksLower));
+      const pulumi = r.language !== 'terraform';
+      const stacksLower = pulumi && ctx.program.stackNames.length > 0 && ctx.program.stackNames.every((n) => n === n.toLowerCase());
+      // The project name is known from Pulumi.yaml: a lowercase one that the name's rules accept needs no lowercasing.
+      const project = ctx.program.projectName;
+      const projectFits = pulumi && !!project && project === project.toLowerCase() && [...project].every((c) => rule.chars.test(c));
+      const raw = v.parts
+        .map((p) => rawStackName(p, ctx.program))
+        .find((x) => x && !(x === 'stack' && stacksLower) && !(x === 'project' && projectFits));
       if (raw) {
         ctx.report({
           resource: r,
           loc: prop.value.loc,
           severity: 'medium',
-          message: `${describe(r)} builds ${name} from the ${raw} name without lowercasing it: a ${raw} name with a capital letter (such as "Dev") makes an invalid ${rule.what}`,
+          message: `${describe(r)} builds ${name} from the ${raw} name without lowercasing it: a ${raw} name with a capital letter (such as "${raw === 'stack' ? 'Dev' : 'WebShop'}") makes an invalid ${rule.what}`,
         });
       }
     }

@@ -68,7 +68,7 @@ export default defineRule({
       resource: r,
       loc: prop.value.loc,
       severity: spec.global ? 'high' : 'medium',
-      message: `${describe(r)} has the fixed ${keyName(r, spec.key, prop)} ${value}: ${spec.global ? 'it must be unique across every stack (and for S3, every AWS account)' : 'a second stack or a replacement in this account and region collides with it'}`,
+      message: `${describe(r)} has the fixed ${keyName(r, spec.key, prop)} ${value}: ${!spec.global ? 'a second stack or a replacement in this account and region collides with it' : r.type === 'aws_s3_bucket' ? 'it must be unique across every stack and every AWS account' : 'it must be unique across every stack and region of the account'}`,
       fixes: fixes(r, ctx.program, spec),
     });
   },

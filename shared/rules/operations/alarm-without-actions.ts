@@ -1,5 +1,6 @@
-import { asList, evaluate, getProperty } from '../../model/evaluate';
-import { ALL_LANGUAGES, defineRule } from '../../engine/rule';
+import { asList, evalString, evaluate, getProperty, walkValues } from '../../model/evaluate';
+import type { Resource } from '../../model/types';
+import { ALL_LANGUAGES, defineRule, type RuleContext } from '../../engine/rule';
 import { describe, keyName, locFor } from '../util';
 
 export default defineRule({
@@ -17,6 +18,7 @@ export default defineRule({
   },
   resourceTypes: ['aws_cloudwatch_metric_alarm', 'aws_cloudwatch_composite_alarm'],
   resource(r, ctx) {
+    if (r.type === 'aws_cloudwatch_metric_alarm' && feedsCompositeAlarm(r, ctx)) return;
     const prop = getProperty(r, 'alarm_actions');
     const key = keyName(r, 'alarm_actions', prop);
     const what = r.type === 'aws_cloudwatch_composite_alarm' ? 'composite alarm' : 'alarm';
@@ -42,3 +44,19 @@ export default defineRule({
     });
   },
 });
+
+/** Whether a composite alarm's rule names the alarm: its inputs are silent on purpose, the composite notifies. */
+function feedsCompositeAlarm(alarm: Resource, ctx: RuleContext): boolean {
+  const name = alarm.symbol ?? alarm.logicalName;
+  const alarmName = evalString(getProperty(alarm, 'alarm_name')?.value, ctx.program);
+  const named = (text: string): boolean => !!alarmName && (text.includes(`"${alarmName}"`) || text.includes(`(${alarmName})`));
+  return ctx
+    .resourcesOf('aws_cloudwatch_composite_alarm')
+    .some((c) =>
+      walkValues(getProperty(c, 'alarm_rule')?.value).some(
+        (v) =>
+          (v.kind === 'ref' && v.ref.resourceType === 'aws_cloudwatch_metric_alarm' && v.ref.name === name) ||
+          (v.kind === 'string' && named(v.value)),
+      ),
+    );
+}

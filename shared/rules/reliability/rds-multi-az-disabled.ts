@@ -44,6 +44,8 @@ export default defineRule({
     }
     const engine = evalString(getProperty(r, 'engine')?.value, ctx.program);
     if (engine?.startsWith('aurora')) return; // Aurora instances get their availability from the cluster
+    // A read replica in one zone is the norm: the primary it copies is the one to make Multi-AZ.
+    if (getProperty(r, 'replicate_source_db')) return;
     const prop = getProperty(r, 'multi_az');
     const v = evalBool(prop?.value, ctx.program);
     if (v === true || v === undefined) return;

@@ -40,6 +40,18 @@ function redirectFix(r: Resource, ctx: RuleContext, actionsKey: string): Fix | u
   return { title: `Make the ${actionsKey} a redirect to HTTPS on port 443`, intents, safe: false };
 }
 
+/** Whether a listener rule of the listener redirects to HTTPS (`/*` to HTTPS at priority 1 is the same as a default redirect). */
+function redirectedByRule(listener: Resource, ctx: RuleContext): boolean {
+  return ctx.resourcesOf('aws_lb_listener_rule', 'aws_alb_listener_rule').some((rule) => {
+    if (!referencedResource(getProperty(rule, 'listener_arn')?.value, [listener])) return false;
+    return (asList(getProperty(rule, 'action')?.value, ctx.program) ?? []).some((item) => {
+      const a = asObject(item, ctx.program);
+      if (!a || evalString(getProperty(a, 'type', ctx.program)?.value, ctx.program) !== 'redirect') return false;
+      return evalString(getProperty(a, 'redirect.protocol', ctx.program)?.value, ctx.program)?.toUpperCase() === 'HTTPS';
+    });
+  });
+}
+
 export default defineRule({
   meta: {
     id: 'alb-http-without-redirect',
@@ -78,6 +90,7 @@ export default defineRule({
       }
       types.push(type);
     }
+    if (redirectedByRule(r, ctx)) return;
     const actionsKey = keyName(r, 'default_action', actionsProp);
     const fix = redirectFix(r, ctx, actionsKey);
     ctx.report({

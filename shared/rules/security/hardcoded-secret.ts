@@ -22,8 +22,15 @@ const SECRET_PROPS: Record<string, string[]> = {
 
 const SECRET_NAME = /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential)/i;
 const ACCESS_KEY = /\b(AKIA|ASIA)[0-9A-Z]{16}\b/;
-/** Variables that name or describe a secret rather than hold it: DB_SECRET_ARN, TOKEN_TTL_SECONDS, API_KEY_HEADER. */
-const SECRET_METADATA = /(^|[_-])(arn|id|name|ttl|seconds|header|length|path|file|enabled)$/i;
+/**
+ * Variables that name, locate or tune a secret rather than hold it: DB_SECRET_ARN, TOKEN_TTL_SECONDS, API_KEY_HEADER,
+ * TOKEN_ENDPOINT, SSM_SECRET_PREFIX, and the settings of AWS's Parameters and Secrets extension
+ * (PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, _LOG_LEVEL, SECRETS_MANAGER_TIMEOUT_MILLIS).
+ */
+const SECRET_METADATA =
+  /(^|[_-])(arn|id|name|ttl|seconds|millis|ms|timeout|header|length|path|file|enabled|port|level|endpoint|url|uri|host|prefix|provider|audience|issuer|region|type|mode|version|scope)$/i;
+/** Environment values that are settings whatever the variable is called: numbers, booleans, URLs without credentials. */
+const PLAIN_SETTING = /^(\d+|true|false|yes|no|on|off|https?:\/\/[^@\s]+)$/i;
 
 function holdsSecret(...keys: string[]): boolean {
   return keys.some((k) => SECRET_NAME.test(k)) && !keys.some((k) => SECRET_METADATA.test(k));
@@ -111,12 +118,13 @@ export default defineRule({
       for (const p of env.props) {
         if (!holdsSecret(p.key, p.keyAsWritten)) continue;
         const lit = secretLiteral(p.value, ctx.program);
-        if (lit && !lit.value.startsWith('arn:'))
+        if (lit && !lit.value.startsWith('arn:') && !PLAIN_SETTING.test(lit.value.trim()))
           report(p.value.loc, `environment variable ${p.keyAsWritten} of ${describe(r)} holds a literal secret`);
       }
     }
     for (const { name, value } of containerEnvironment(r, ctx.program)) {
-      if (holdsSecret(name) && secretLiteral(value, ctx.program))
+      const lit = holdsSecret(name) ? secretLiteral(value, ctx.program) : undefined;
+      if (lit && !PLAIN_SETTING.test(lit.value.trim()))
         report(value.loc, `container environment variable ${name} of ${describe(r)} holds a literal secret`);
     }
     checkEverywhere(r, ctx, report);

@@ -1,7 +1,18 @@
 import type { Loc, Resource } from '../../model/types';
 import { ALL_LANGUAGES, defineRule, type RuleContext } from '../../engine/rule';
 import { describe } from '../util';
-import { POLICY_PROPS, UNKNOWN, docLocs, field, policyDocuments, statements, stringsOf, toDoc, type Doc } from '../policy-document';
+import {
+  POLICY_PROPS,
+  UNKNOWN,
+  docLocs,
+  field,
+  hasField,
+  policyDocuments,
+  statements,
+  stringsOf,
+  toDoc,
+  type Doc,
+} from '../policy-document';
 
 const WILDCARD_ACTION = /^([a-z0-9-]+:)?\*$/i;
 const ROOT_PRINCIPAL = /^(arn:aws[\w-]*:iam::[^:]*:root|\d{12})$/;
@@ -42,6 +53,11 @@ function checkStatement(
     actions.every((a) => a === 'kms:*' || a === '*')
   )
     return;
+  // A statement with principals belongs to a resource policy: "kms:*" on "*" in a key policy means this key only (the
+  // standard first statement of every key policy, whether the document is a data source or JSON).
+  if (hasField(st, 'Principal') || hasField(st, 'principals')) {
+    if (actions.every((a) => a.toLowerCase() === 'kms:*')) return;
+  }
   const sid = field(st, 'Sid');
   const which = typeof sid === 'string' && sid ? `statement "${sid}"` : `statement ${index + 1}`;
   const action = actions.includes('*') ? '*' : actions[0]!;

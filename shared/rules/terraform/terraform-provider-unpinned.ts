@@ -20,6 +20,9 @@ export default defineRule({
   },
   program(ctx) {
     const files = ctx.program.files.filter((f) => f.terraform);
+    // Only a root module (it configures providers or a backend) decides the versions; child modules inherit them.
+    let rootAt: Loc | undefined;
+    for (const f of files) rootAt ??= f.terraform!.backends[0]?.loc ?? f.terraform!.providers[0]?.loc;
     let hasRequiredVersion = false;
     const required = new Set<string>();
     for (const f of files) {
@@ -30,7 +33,7 @@ export default defineRule({
         for (const p of rp.props) {
           required.add(p.key);
           // `aws = "~> 5.0"` is the old form of a constraint; an object needs `version`.
-          if (p.value.kind === 'object' && !p.value.partial && !getProperty(p.value, 'version'))
+          if (rootAt && p.value.kind === 'object' && !p.value.partial && !getProperty(p.value, 'version'))
             ctx.report({
               loc: p.keyLoc,
               message: `provider "${p.keyAsWritten}" in required_providers has no version constraint: terraform init installs whatever version is newest that day`,
@@ -38,11 +41,8 @@ export default defineRule({
         }
       }
     }
-    // Only a root module (it configures providers or a backend) decides the versions; child modules inherit them.
-    let rootAt: Loc | undefined;
     for (const f of files) {
       const t = f.terraform!;
-      rootAt ??= t.backends[0]?.loc ?? t.providers[0]?.loc;
       for (const p of t.providers) {
         if (p.alias || required.has(p.name)) continue;
         ctx.report({
