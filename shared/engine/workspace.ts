@@ -307,7 +307,14 @@ export function loadProgram(
         lastLock = { path: lockPath, text: lock, model: parseSource(lockPath, lock, 'terraform') };
       return lastLock.model;
     };
-    return buildTerraformProgram(unit.root, models, lockfile, looksCalled(models) ? findModuleCallers(unit.root, read, parse) : []);
+    const called = looksCalled(models);
+    return buildTerraformProgram(
+      unit.root,
+      models,
+      lockfile,
+      called ? findModuleCallers(unit.root, read, parse) : [],
+      called ? [] : nestedVarFiles(unit.root, read, parse),
+    );
   }
   if (unit.kind === 'pulumi-project') return buildPulumiProgram(unit.root, models, readPulumiProjectFiles(unit.root, read));
   return buildPulumiProgram(path.dirname(unit.root), models, undefined, 'file');
@@ -321,6 +328,40 @@ function looksCalled(models: FileModel[]): boolean {
   return (
     models.length > 0 && models.every((m) => !m.path.endsWith('.tfvars') && !m.terraform?.providers.length && !m.terraform?.backends.length)
   );
+}
+
+/**
+ * The .tfvars files of the module's subfolders that hold no .tf file, two levels down at most (`env/prod.tfvars`,
+ * `environments/prod/terraform.tfvars`): what `-var-file` passes to this module.
+ */
+function nestedVarFiles(root: string, read: ReadText, parse: (file: string, text: string) => FileModel): FileModel[] {
+  const out: FileModel[] = [];
+  const visit = (dir: string, depth: number): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    if (entries.some((e) => e.isFile() && e.name.endsWith('.tf'))) return;
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isFile() && e.name.endsWith('.tfvars')) {
+        const text = read(p);
+        if (text !== undefined) out.push(parse(p, text));
+      } else if (e.isDirectory() && depth > 1 && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) visit(p, depth - 1);
+    }
+  };
+  let entries: fs.Dirent[] = [];
+  try {
+    entries = fs.readdirSync(root, { withFileTypes: true });
+  } catch {
+    // an unreadable module folder has no var-file folders
+  }
+  for (const e of entries) {
+    if (e.isDirectory() && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) visit(path.join(root, e.name), 2);
+  }
+  return out;
 }
 
 /** How far up and then down from a module its callers are looked for (`envs/prod` calling `../../modules/db`). */

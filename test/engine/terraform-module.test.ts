@@ -6,6 +6,8 @@ import { analyzeProgram } from '../../shared/engine/analyze';
 import { audit } from '../../shared/engine/audit';
 import { initEngine, parseSource } from '../../shared/engine/frontends';
 import { buildTerraformProgram } from '../../shared/frontends/terraform/module';
+import { loadProgram } from '../../shared/engine/workspace';
+import { evaluate, get } from '../../shared/model/evaluate';
 
 /** The Terraform module rules judge a directory as a whole: what one file declares, another may use. */
 function analyzeModule(files: Record<string, string>): string[] {
@@ -113,5 +115,49 @@ describe('module calls', () => {
     ).toEqual([
       'rds-multi-az-disabled: RDS instance aws_db_instance "this" sets multi_az to false, so it runs in a single Availability Zone',
     ]);
+  });
+});
+
+describe('var-files in subfolders', () => {
+  it('leaves a variable unknown when a tfvars file of a subfolder sets it differently, and says which', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-varfiles-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'env'));
+      fs.writeFileSync(
+        path.join(dir, 'main.tf'),
+        [
+          'provider "aws" {',
+          '  region = "eu-west-1"',
+          '}',
+          '',
+          'variable "multi_az" {',
+          '  type    = bool',
+          '  default = false',
+          '}',
+          '',
+          'resource "aws_db_instance" "orders" {',
+          '  identifier_prefix           = "orders-"',
+          '  engine                      = "postgres"',
+          '  instance_class              = "db.t4g.medium"',
+          '  allocated_storage           = 50',
+          '  username                    = "orders"',
+          '  manage_master_user_password = true',
+          '  multi_az                    = var.multi_az',
+          '}',
+          '',
+        ].join('\n'),
+      );
+      fs.writeFileSync(path.join(dir, 'env/dev.tfvars'), 'multi_az = false\n');
+      fs.writeFileSync(path.join(dir, 'env/prod.tfvars'), 'multi_az = true\n');
+      const program = loadProgram({ kind: 'terraform-module', root: dir, files: [path.join(dir, 'main.tf')] });
+      const db = program.resources[0]!;
+      expect(evaluate(get(db, 'multi_az'), program)).toMatchObject({
+        state: 'unknown',
+        reason: `var.multi_az is set differently in ${path.join('env', 'prod.tfvars')} (passed with -var-file)`,
+      });
+      expect(program.stackNames).toContain('prod');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -32,7 +32,8 @@ export interface ModuleCaller {
  * A Terraform module: the `.tf` files of one directory plus its `.tfvars` files. Variables resolve like
  * `terraform plan` without -var flags: terraform.tfvars, then *.auto.tfvars in lexical order (later wins),
  * else the default. A variable that a -var-file (`prod.tfvars`) sets to something else stays unknown, since the
- * deployed value depends on which file is passed. In a module other modules call, a variable takes what the calls
+ * deployed value depends on which file is passed; so do those of subfolders holding only tfvars (`env/prod.tfvars`,
+ * given as `nestedVarFiles`: they are not sources of this program). In a module other modules call, a variable takes what the calls
  * pass: the literal they all agree on, else it is unknown; the default counts only for calls that omit it.
  */
 export function buildTerraformProgram(
@@ -40,9 +41,10 @@ export function buildTerraformProgram(
   files: FileModel[],
   lockfile?: () => FileModel | undefined,
   callers: ModuleCaller[] = [],
+  nestedVarFiles: FileModel[] = [],
 ): Program {
   const sources = files.filter((f) => !isTfvars(f));
-  const varFiles = files.filter(isTfvars);
+  const varFiles = [...files.filter(isTfvars), ...nestedVarFiles];
   const autoFiles = varFiles
     .filter(isAutoLoaded)
     .sort((a, b) =>
@@ -67,7 +69,7 @@ export function buildTerraformProgram(
   const conflicts = (name: string, value: Value | undefined): string[] =>
     otherFiles
       .filter((f) => f.terraform?.tfvars?.some((a) => a.name === name && (!value || key(a.value) !== key(value))))
-      .map((f) => path.basename(f.path));
+      .map((f) => path.relative(root, f.path));
 
   /** The calls that pass the variable something other than one literal they all agree on (with the default). */
   const passedDifferently = (name: string, value: Value | undefined): ModuleCaller[] => {
