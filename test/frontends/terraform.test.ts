@@ -346,7 +346,7 @@ describe('terraform module program', () => {
     const program = buildTerraformProgram('/ws/envs/prod', [...files(), auto]);
     const db = program.resources.find((r) => r.id === 'aws_db_instance.main')!;
     expect(evaluate(get(db, 'multi_az'), program)).toMatchObject({ value: false });
-    const withDev = buildTerraformProgram('/ws/app', [...files(), parseFixture('dev.tfvars')]);
+    const withDev = buildTerraformProgram('/ws/envs/prod', [...files(), parseFixture('dev.tfvars')]);
     expect(
       evaluate(
         get(
@@ -359,7 +359,7 @@ describe('terraform module program', () => {
       state: 'unknown',
       reason: 'var.multi_az is set differently in dev.tfvars (passed with -var-file)',
     });
-    expect(withDev.stackNames).toEqual(expect.arrayContaining(['dev', 'prod', 'app']));
+    expect(withDev.stackNames).toEqual(expect.arrayContaining(['dev', 'prod', 'envs/prod']));
   });
 });
 

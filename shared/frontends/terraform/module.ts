@@ -69,7 +69,7 @@ export function buildTerraformProgram(
   const conflicts = (name: string, value: Value | undefined): string[] =>
     otherFiles
       .filter((f) => f.terraform?.tfvars?.some((a) => a.name === name && (!value || key(a.value) !== key(value))))
-      .map((f) => path.relative(root, f.path));
+      .map((f) => (path.dirname(f.path) === root ? path.basename(f.path) : path.relative(root, f.path)));
 
   /** The calls that pass the variable something other than one literal they all agree on (with the default). */
   const passedDifferently = (name: string, value: Value | undefined): ModuleCaller[] => {
