@@ -1,5 +1,5 @@
 import type { Program } from '../model/program';
-import { evaluate } from '../model/evaluate';
+import { evaluate, walkValues } from '../model/evaluate';
 import type { FileModel, Loc, Resource } from '../model/types';
 import { allRules } from '../rules';
 import { ruleSettings, type FaultlineConfig } from './config';
@@ -64,6 +64,7 @@ export function analyzeProgram(program: Program, opts: AnalyzeOptions = {}): Fin
     const id = rule.meta.id;
     if (ENGINE_RULES.has(id) || !ruleEnabled(id, opts)) continue;
     if (rule.meta.profiles !== 'all' && !rule.meta.profiles.includes(profile.name)) continue;
+    if (rule.companions && suppliedByCaller(program, rule.companions)) continue;
     const dispatched = (r: Resource): boolean => r.kind !== 'data' || rule.dataSources === true;
     const ctx: RuleContext = {
       program,
@@ -148,6 +149,19 @@ export function analyzeProgram(program: Program, opts: AnalyzeOptions = {}): Fin
     }
   }
   return sortFindings(out);
+}
+
+/** Whether a module calling this one declares a resource of the given types that reads the called module's outputs. */
+function suppliedByCaller(program: Program, types: string[]): boolean {
+  return (program.callers ?? []).some((c) =>
+    c.callerResources.some(
+      (r) =>
+        types.includes(r.type) &&
+        [...walkValues(r.props), ...walkValues(r.options.dependsOn)].some(
+          (v) => v.kind === 'ref' && v.ref.kind === 'module' && v.ref.name === c.call.name,
+        ),
+    ),
+  );
 }
 
 /**

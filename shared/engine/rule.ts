@@ -99,6 +99,11 @@ export interface RuleCheck {
    * takes none of the arguments a configuration rule asks for (`data "aws_db_instance"` has no `multi_az`).
    */
   dataSources?: boolean;
+  /**
+   * Resource types that, declared in a Terraform module calling this one and reading its outputs (an alarm on
+   * `module.db.identifier`), supply what the rule finds missing here: in such a called module the rule stays silent.
+   */
+  companions?: string[];
   resource?(r: Resource, ctx: RuleContext): void;
   program?(ctx: RuleContext): void;
 }

@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { buildTerraformProgram, type ModuleCaller } from '../frontends/terraform/module';
+import { buildTerraformProgram } from '../frontends/terraform/module';
 import { buildPulumiProgram, type PulumiProjectFiles } from '../frontends/pulumi/project';
-import type { Program } from '../model/program';
+import type { ModuleCaller, Program } from '../model/program';
 import type { FileModel } from '../model/types';
 import { languageOf, parseSource } from './frontends';
 
@@ -414,15 +414,22 @@ export function findModuleCallers(
     } catch {
       continue;
     }
+    const calls: Omit<ModuleCaller, 'callerResources'>[] = [];
     for (const f of files) {
       const file = path.join(dir, f);
       const text = read(file);
       if (text === undefined || !text.includes('module') || !text.includes(name)) continue;
       for (const call of parse(file, text).terraform?.modules ?? []) {
         const src = call.source;
-        if (src && (src.startsWith('./') || src.startsWith('../')) && path.resolve(dir, src) === target) out.push({ call, file });
+        if (src && (src.startsWith('./') || src.startsWith('../')) && path.resolve(dir, src) === target) calls.push({ call, file });
       }
     }
+    if (!calls.length) continue;
+    const callerResources = files.flatMap((f) => {
+      const text = read(path.join(dir, f));
+      return text === undefined ? [] : parse(path.join(dir, f), text).resources;
+    });
+    for (const c of calls) out.push({ ...c, callerResources });
   }
   return out;
 }

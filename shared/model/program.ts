@@ -1,4 +1,4 @@
-import type { FileModel, Language, Loc, Reference, Resource, Value } from './types';
+import type { FileModel, Language, Loc, Reference, Resource, TfModuleCall, Value } from './types';
 
 export type ProgramKind = 'terraform-module' | 'pulumi-project' | 'file';
 
@@ -22,6 +22,17 @@ export interface Program {
   resolve(ref: Reference): Value | undefined;
   /** Why a reference stays unknown ("var.ha has no default"). */
   explainUnknown(ref: Reference): string;
+  /** Terraform: the `module` blocks elsewhere in the workspace that call this module. */
+  callers?: ModuleCaller[];
+}
+
+/** A `module` block whose local `source` is a Terraform module, and the resources of the module that holds it. */
+export interface ModuleCaller {
+  call: TfModuleCall;
+  /** The file that holds the block. */
+  file: string;
+  /** Every resource of the calling module (all its .tf files): what it adds around the call (alarms, flow logs). */
+  callerResources: Resource[];
 }
 
 /** A version constraint on the AWS provider as the project writes it (interpreted in knowledge/provider-version.ts). */

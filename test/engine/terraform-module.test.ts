@@ -109,6 +109,25 @@ describe('module calls', () => {
     ]);
   });
 
+  it('lets an alarm in the calling module watch the called module', async () => {
+    const rootAlarm = [
+      'resource "aws_cloudwatch_metric_alarm" "orders_db_cpu" {',
+      '  alarm_name          = "orders-db-cpu"',
+      '  namespace           = "AWS/RDS"',
+      '  metric_name         = "CPUUtilization"',
+      '  statistic           = "Average"',
+      '  period              = 300',
+      '  evaluation_periods  = 3',
+      '  threshold           = 80',
+      '  comparison_operator = "GreaterThanThreshold"',
+      '  alarm_actions       = ["arn:aws:sns:eu-west-1:111122223333:ops"]',
+      '  dimensions          = { DBInstanceIdentifier = module.db.identifier }',
+      '}',
+      '',
+    ].join('\n');
+    expect(await auditModule({ prod: caller('db', '  multi_az = true\n') + rootAlarm })).toEqual([]);
+  });
+
   it('reports the literal every caller passes', async () => {
     expect(
       await auditModule({ prod: caller('db', '  multi_az = false\n  alarm_topic_arn = "arn:aws:sns:eu-west-1:111122223333:ops"\n') }),

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { asObject, evalString, evaluate, get, getProperty } from '../../model/evaluate';
-import { lazy, type Program, type ProviderConstraint } from '../../model/program';
-import type { FileModel, Reference, TfModuleCall, TfNamed, TfVariable, Value } from '../../model/types';
+import { lazy, type ModuleCaller, type Program, type ProviderConstraint } from '../../model/program';
+import type { FileModel, Reference, TfNamed, TfVariable, Value } from '../../model/types';
 
 /** Variables whose value names the environment: a hint for profile inference. */
 const ENV_VARIABLES = new Set(['environment', 'env', 'stage']);
@@ -20,13 +20,6 @@ const ORIGIN: Partial<Record<Reference['kind'], (ref: Reference) => string>> = {
 const base = (file: string): string => path.basename(file).toLowerCase();
 const isTfvars = (f: FileModel): boolean => base(f.path).endsWith('.tfvars');
 const isAutoLoaded = (f: FileModel): boolean => base(f.path) === 'terraform.tfvars' || base(f.path).endsWith('.auto.tfvars');
-
-/** A `module` block elsewhere in the workspace whose local `source` is this module's folder. */
-export interface ModuleCaller {
-  call: TfModuleCall;
-  /** The file that holds the block. */
-  file: string;
-}
 
 /**
  * A Terraform module: the `.tf` files of one directory plus its `.tfvars` files. Variables resolve like
@@ -112,6 +105,7 @@ export function buildTerraformProgram(
     stackNames: [...stackNames],
     stackConfig: {},
     awsProvider: lazy(() => awsConstraint(sources, lockfile?.())),
+    callers,
     resolve(ref) {
       if (ref.kind === 'variable') return variableValue(ref.name);
       if (ref.kind === 'local') return locals.get(ref.name)?.value;

@@ -16,6 +16,7 @@ export default defineRule({
     fix: 'Add an `aws_vpc_endpoint` for `com.amazonaws.<region>.s3` of type Gateway on the private route tables (`aws.ec2.VpcEndpoint`).',
     links: ['https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html', 'https://aws.amazon.com/vpc/pricing/'],
   },
+  companions: ['aws_vpc_endpoint'],
   program(ctx) {
     const vpcs = ctx.resourcesOf('aws_vpc');
     const withEndpoint = new Set<Resource>();

@@ -27,6 +27,7 @@ export default defineRule({
     fix: 'Add CloudWatch metric alarms with actions on the key metrics: RDS CPU, free storage and connections; load balancer 5xx and unhealthy hosts; ECS running task count and CPU/memory.',
     links: ['https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Best_Practice_Recommended_Alarms_AWS_Services.html'],
   },
+  companions: ['aws_cloudwatch_metric_alarm', 'aws_cloudwatch_composite_alarm'],
   program(ctx) {
     const candidates = ctx.resourcesOf(...Object.keys(WATCHED)).filter((r) => r.kind === 'resource' && r.multiplicity === 'one');
     if (candidates.length === 0) return;

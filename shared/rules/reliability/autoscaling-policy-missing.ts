@@ -32,6 +32,7 @@ export default defineRule({
       'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-auto-scaling.html',
     ],
   },
+  companions: ['aws_appautoscaling_target', 'aws_appautoscaling_policy', 'aws_autoscaling_policy'],
   program(ctx) {
     const groups = ctx.resourcesOf('aws_autoscaling_group').filter((g) => g.kind === 'resource');
     const scaledGroups = new Set<Resource>();

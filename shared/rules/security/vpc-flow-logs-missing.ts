@@ -17,6 +17,7 @@ export default defineRule({
     links: ['https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html'],
     equivalents: { checkov: ['CKV2_AWS_11'], tfsec: ['aws-ec2-require-vpc-flow-logs-for-all-vpcs'], trivy: ['AVD-AWS-0178'] },
   },
+  companions: ['aws_flow_log'],
   program(ctx) {
     const vpcs = ctx.resourcesOf('aws_vpc').filter((r) => r.kind === 'resource');
     if (vpcs.length === 0) return;
