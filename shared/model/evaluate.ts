@@ -121,6 +121,9 @@ const FUNCTIONS: Record<string, Fn> = {
   tolist: ([l]) => (Array.isArray(l) ? l : undefined),
   toset: ([l]) => (Array.isArray(l) ? [...new Set(l.map((x) => JSON.stringify(x)))].map((x) => JSON.parse(x) as Known) : undefined),
   tomap: ([m]) => (isMap(m) ? m : undefined),
+  // `m[k]` and `m.k` on a variable or local (lowered to calls by the frontend); a missing key is an error in Terraform.
+  index: ([c, k]) =>
+    Array.isArray(c) && typeof k === 'number' ? c[k] : isMap(c) && typeof k === 'string' && Object.hasOwn(c, k) ? c[k] : undefined,
   // Terraform's operators (lowered to calls by the frontend): equality compares type and value, as Terraform does.
   '==': ([a, b]) => JSON.stringify(a) === JSON.stringify(b),
   '!=': ([a, b]) => JSON.stringify(a) !== JSON.stringify(b),

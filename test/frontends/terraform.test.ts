@@ -216,7 +216,17 @@ describe('terraform frontend: references', () => {
     ['random_id.s.hex', { kind: 'ref', output: true, ref: { kind: 'random', resourceType: 'random_id' } }],
     ['random_password.p.result', { kind: 'ref', ref: { kind: 'random' } }],
     ['path.module', { kind: 'ref', ref: { kind: 'path', name: 'module' } }],
-    ['var.m["k"]', { kind: 'unknown' }],
+    [
+      'var.m["k"]',
+      {
+        kind: 'call',
+        name: 'index',
+        args: [
+          { kind: 'ref', ref: { kind: 'variable', name: 'm' } },
+          { kind: 'string', value: 'k' },
+        ],
+      },
+    ],
     ['a ? b : c', { kind: 'call', name: '?:', args: [{ kind: 'unknown' }, { kind: 'unknown' }, { kind: 'unknown' }] }],
     [
       '1 + 2',
@@ -254,6 +264,7 @@ describe('terraform frontend: references', () => {
   it('folds pure functions through the evaluator', () => {
     expect(evaluate(value('format("%s-%s", lower("ABC"), "x")'))).toEqual({ state: 'known', value: 'abc-x' });
     expect(evaluate(value('"%{if true}x%{endif}"')).state).toBe('unknown');
+    expect(evaluate(value('{ prod = { size = 3 } }["prod"].size')).state).toBe('unknown'); // only variables and locals are indexed
     // Operators and conditionals: only the branch the condition picks has to be known.
     expect(evaluate(value('"prod" == "prod" ? 3 : var.x'))).toEqual({ state: 'known', value: 3 });
     expect(evaluate(value('1 + 2 * 3 >= 7 && !false'))).toEqual({ state: 'known', value: true });
@@ -523,5 +534,34 @@ describe('terraform frontend: rendering fixes', () => {
   it('exports the frontend object', () => {
     expect(terraformFrontend).toMatchObject({ language: ['terraform'], commentPrefix: '#' });
     expect(terraformFrontend.parse('a = 1\n', 'x.tfvars').terraform?.tfvars?.[0]?.name).toBe('a');
+  });
+});
+
+describe('terraform frontend: indexing variables and locals', () => {
+  it('reads keys, attributes and elements of known values', () => {
+    const model = parseTerraform(
+      [
+        'variable "environment" {',
+        '  default = "prod"',
+        '}',
+        'locals {',
+        '  sizes = { prod = { multi_az = true, zones = ["a", "b"] }, dev = { multi_az = false, zones = ["a"] } }',
+        '}',
+        'resource "aws_db_instance" "db" {',
+        '  multi_az = local.sizes[var.environment].multi_az',
+        '  zone     = local.sizes["dev"]["zones"][0]',
+        '  legacy   = local.sizes.prod.zones.1',
+        '  missing  = local.sizes["staging"].multi_az',
+        '}',
+        '',
+      ].join('\n'),
+      '/ws/main.tf',
+    );
+    const program = buildTerraformProgram('/ws', [model]);
+    const db = model.resources[0]!;
+    expect(evaluate(get(db, 'multi_az'), program)).toEqual({ state: 'known', value: true });
+    expect(evaluate(get(db, 'zone'), program)).toEqual({ state: 'known', value: 'a' });
+    expect(evaluate(get(db, 'legacy'), program)).toEqual({ state: 'known', value: 'b' });
+    expect(evaluate(get(db, 'missing'), program).state).toBe('unknown');
   });
 });

@@ -735,7 +735,7 @@ class Lowerer {
       return this.unknown(n, 'indexing a parenthesised expression is not evaluated');
     }
     if (parts.length === 1) return this.term(first, depth);
-    if (first.type === 'variable_expr') return this.traversal(n, first, parts.slice(1));
+    if (first.type === 'variable_expr') return this.traversal(n, first, parts.slice(1), depth);
     if (parts.some((p) => p.type === 'splat')) return this.unknown(n, 'splat expressions are not evaluated');
     return this.unknown(n, 'indexing into a value is not evaluated');
   }
@@ -758,7 +758,7 @@ class Lowerer {
       case 'object':
         return this.object(n, depth);
       case 'variable_expr':
-        return this.traversal(n, n, []);
+        return this.traversal(n, n, [], depth);
       case 'function_call':
         return this.call(n, depth);
       case 'for_expr':
@@ -828,7 +828,7 @@ class Lowerer {
     const span = { startIndex: first.startIndex, endIndex: parts[parts.length - 1]!.endIndex };
     if (first.type === '(' && parts.length === 3 && parts[1]!.type === 'expression')
       return { ...this.expression(parts[1]!, depth + 1), loc: this.locOf(span) };
-    if (first.type === 'variable_expr') return this.traversal(span, first, parts.slice(1));
+    if (first.type === 'variable_expr') return this.traversal(span, first, parts.slice(1), depth);
     return this.unknown(span, 'indexing into a value is not evaluated');
   }
 
@@ -1005,8 +1005,20 @@ class Lowerer {
     return { kind: 'call', name: id?.text ?? '', args, loc: this.locOf(n) };
   }
 
+  /** The key of `[key]` (or the number of the legacy `.0`). */
+  private indexKey(index: Node, depth: number): Value {
+    const inner = namedKids(index)[0];
+    const expr = inner && namedKids(inner)[0];
+    if (inner?.type === 'new_index' && expr) return this.expression(expr, depth + 1);
+    if (inner?.type === 'legacy_index') {
+      const num = Number(inner.text.replace(/^\./, ''));
+      if (Number.isInteger(num)) return { kind: 'number', value: num, loc: this.locOf(inner) };
+    }
+    return this.unknown(index, 'the index is not evaluated');
+  }
+
   /** `var.x`, `local.x`, `aws_s3_bucket.b.id`, `data.T.N.attr`, `module.m.out`, `terraform.workspace`, ... */
-  private traversal(n: Span, root: Node, steps: readonly Node[]): Value {
+  private traversal(n: Span, root: Node, steps: readonly Node[], depth = 0): Value {
     const head = root.text;
     const text = this.text.slice(n.startIndex, n.endIndex);
     const path: ({ attr: string } | { index: Node })[] = [];
@@ -1029,8 +1041,14 @@ class Lowerer {
       case 'local': {
         const name = attrAt(0);
         if (!name) return this.unknown(n, `${text} is not a complete reference`);
-        if (path.length > 1) return this.unknown(n, `reading a part of ${head}.${name} is not evaluated`);
-        return ref({ kind: head === 'var' ? 'variable' : 'local', name, text });
+        const whole = ref({ kind: head === 'var' ? 'variable' : 'local', name, text: `${head}.${name}` });
+        // `local.sizes[var.environment].multi_az`: each further step reads a key (or an element) of the value so far.
+        let v = path.length > 1 ? whole : ref({ kind: head === 'var' ? 'variable' : 'local', name, text });
+        for (const step of path.slice(1)) {
+          const key: Value = 'attr' in step ? { kind: 'string', value: step.attr, loc: v.loc } : this.indexKey(step.index, depth);
+          v = { kind: 'call', name: 'index', args: [v, key], loc: this.locOf(n) };
+        }
+        return v;
       }
       case 'terraform':
         return attrAt(0) === 'workspace' && path.length === 1
