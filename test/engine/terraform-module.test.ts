@@ -42,30 +42,29 @@ describe('Terraform module rules across files', () => {
   });
 });
 
-describe('module calls', () => {
-  const childModule = [
-    'variable "multi_az" {',
-    '  type    = bool',
-    '  default = false',
-    '}',
-    '',
-    'variable "alarm_topic_arn" {',
-    '  type    = string',
-    '  default = null',
-    '}',
-    '',
-    'resource "aws_db_instance" "this" {',
-    '  identifier_prefix           = "orders-"',
-    '  engine                      = "postgres"',
-    '  instance_class              = "db.t4g.medium"',
-    '  allocated_storage           = 50',
-    '  username                    = "orders"',
-    '  manage_master_user_password = true',
-    '  multi_az                    = var.multi_az',
-    '}',
-    '',
-    'resource "aws_cloudwatch_metric_alarm" "cpu" {',
-    '  count               = var.alarm_topic_arn != null ? 1 : 0',
+/** A database whose Multi-AZ setting is a variable that defaults to false. */
+const ORDERS_DB = [
+  'variable "multi_az" {',
+  '  type    = bool',
+  '  default = false',
+  '}',
+  '',
+  'resource "aws_db_instance" "this" {',
+  '  identifier_prefix           = "orders-"',
+  '  engine                      = "postgres"',
+  '  instance_class              = "db.t4g.medium"',
+  '  allocated_storage           = 50',
+  '  username                    = "orders"',
+  '  manage_master_user_password = true',
+  '  multi_az                    = var.multi_az',
+  '}',
+  '',
+].join('\n');
+
+/** A CPU alarm on the orders database, with the lines that say what it watches and whom it tells. */
+function cpuAlarm(label: string, lines: string[]): string {
+  return [
+    `resource "aws_cloudwatch_metric_alarm" "${label}" {`,
     '  alarm_name          = "orders-db-cpu"',
     '  namespace           = "AWS/RDS"',
     '  metric_name         = "CPUUtilization"',
@@ -74,9 +73,25 @@ describe('module calls', () => {
     '  evaluation_periods  = 3',
     '  threshold           = 80',
     '  comparison_operator = "GreaterThanThreshold"',
-    '  alarm_actions       = [var.alarm_topic_arn]',
-    '  dimensions          = { DBInstanceIdentifier = aws_db_instance.this.identifier }',
+    ...lines,
     '}',
+    '',
+  ].join('\n');
+}
+
+describe('module calls', () => {
+  const childModule = [
+    ORDERS_DB,
+    'variable "alarm_topic_arn" {',
+    '  type    = string',
+    '  default = null',
+    '}',
+    '',
+    cpuAlarm('cpu', [
+      '  count               = var.alarm_topic_arn != null ? 1 : 0',
+      '  alarm_actions       = [var.alarm_topic_arn]',
+      '  dimensions          = { DBInstanceIdentifier = aws_db_instance.this.identifier }',
+    ]),
     '',
   ].join('\n');
   const caller = (name: string, inputs: string): string => `module "${name}" {\n  source = "../../modules/orders-db"\n${inputs}}\n`;
@@ -110,21 +125,10 @@ describe('module calls', () => {
   });
 
   it('lets an alarm in the calling module watch the called module', async () => {
-    const rootAlarm = [
-      'resource "aws_cloudwatch_metric_alarm" "orders_db_cpu" {',
-      '  alarm_name          = "orders-db-cpu"',
-      '  namespace           = "AWS/RDS"',
-      '  metric_name         = "CPUUtilization"',
-      '  statistic           = "Average"',
-      '  period              = 300',
-      '  evaluation_periods  = 3',
-      '  threshold           = 80',
-      '  comparison_operator = "GreaterThanThreshold"',
+    const rootAlarm = cpuAlarm('orders_db_cpu', [
       '  alarm_actions       = ["arn:aws:sns:eu-west-1:111122223333:ops"]',
       '  dimensions          = { DBInstanceIdentifier = module.db.identifier }',
-      '}',
-      '',
-    ].join('\n');
+    ]);
     expect(await auditModule({ prod: caller('db', '  multi_az = true\n') + rootAlarm })).toEqual([]);
   });
 
@@ -142,30 +146,7 @@ describe('var-files in subfolders', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-varfiles-'));
     try {
       fs.mkdirSync(path.join(dir, 'env'));
-      fs.writeFileSync(
-        path.join(dir, 'main.tf'),
-        [
-          'provider "aws" {',
-          '  region = "eu-west-1"',
-          '}',
-          '',
-          'variable "multi_az" {',
-          '  type    = bool',
-          '  default = false',
-          '}',
-          '',
-          'resource "aws_db_instance" "orders" {',
-          '  identifier_prefix           = "orders-"',
-          '  engine                      = "postgres"',
-          '  instance_class              = "db.t4g.medium"',
-          '  allocated_storage           = 50',
-          '  username                    = "orders"',
-          '  manage_master_user_password = true',
-          '  multi_az                    = var.multi_az',
-          '}',
-          '',
-        ].join('\n'),
-      );
+      fs.writeFileSync(path.join(dir, 'main.tf'), ['provider "aws" {', '  region = "eu-west-1"', '}', '', ORDERS_DB].join('\n'));
       fs.writeFileSync(path.join(dir, 'env/dev.tfvars'), 'multi_az = false\n');
       fs.writeFileSync(path.join(dir, 'env/prod.tfvars'), 'multi_az = true\n');
       const program = loadProgram({ kind: 'terraform-module', root: dir, files: [path.join(dir, 'main.tf')] });
