@@ -14,7 +14,10 @@ export interface Program {
   stackNames: string[];
   /** Pulumi project name from Pulumi.yaml. */
   projectName?: string;
-  /** Config values per stack (Pulumi.<stack>.yaml `config:`), keys without the project prefix. */
+  /**
+   * Config values per stack (Pulumi.<stack>.yaml `config:`, and for the keys a stack does not set, the project-level
+   * `config:` of Pulumi.yaml), keys without the project prefix.
+   */
   stackConfig: Record<string, Record<string, unknown>>;
   /** How the program pins the AWS provider, as written; undefined when nothing pins it (read on first call). */
   awsProvider(): ProviderConstraint | undefined;

@@ -141,6 +141,8 @@ export interface ResourceOptions {
   dependsOn?: Value;
   parent?: Value;
   provider?: Value;
+  /** Pulumi: the providers a component hands to its children (`providers: [p]`, `providers: { aws: p }`). */
+  providers?: Value;
   protect?: Value;
   retainOnDelete?: Value;
   ignoreChanges?: Value;
@@ -273,8 +275,16 @@ export interface PulumiFacts {
   components: { name: string; loc: Loc; registersOutputs: boolean }[];
   /** Config keys read, with their accessor and default (for the hover and for naming inference). */
   configReads: { key: string; method: string; loc: Loc; fallback?: Value }[];
-  /** Calls of provider functions (invokes), as `aws.s3.getBucket`, with where the function name is written. */
-  invokes?: { name: string; loc: Loc }[];
+  /**
+   * Calls of provider functions (invokes), as `aws.s3.getBucket`, with where the function name is written and the
+   * `provider` of their options (`{ provider: p }`, `opts=pulumi.InvokeOptions(provider=p)`) when they name one.
+   */
+  invokes?: { name: string; loc: Loc; provider?: Value }[];
+  /**
+   * Providers passed in the options of calls the model has no resource for (Python: a component instance,
+   * `Alerts("a", opts=pulumi.ResourceOptions(providers=[p]))`): `provider` and `providers` values.
+   */
+  optionProviders?: Value[];
   /** The program registers transformations (stack transforms, `transforms` options, auto-tagging helpers): they may change any resource's arguments. */
   transforms?: boolean;
 }

@@ -24,7 +24,29 @@ export function programOf(file: string, text: string): Program {
       return lock === undefined ? undefined : parseSource(path.join(dir, '.terraform.lock.hcl'), lock, 'terraform');
     });
   }
-  return buildPulumiProgram(dir, [model], { ...readPulumiProjectFiles(dir), stacks: {} }, 'file');
+  const files = readPulumiProjectFiles(dir);
+  const project = testHeader(text, 'project');
+  const stacks = testHeader(text, 'stacks') ?? {};
+  return buildPulumiProgram(
+    dir,
+    [model],
+    {
+      ...files,
+      ...(project ? { projectYaml: JSON.stringify(project) } : {}),
+      stacks: Object.fromEntries(Object.entries(stacks).map(([name, config]) => [name, JSON.stringify({ config })])),
+    },
+    'file',
+  );
+}
+
+/**
+ * A Pulumi fixture's project files, written in a comment as JSON (which is YAML): `faultline-test-project: {"name":
+ * "webshop", "config": {...}}` is its Pulumi.yaml, `faultline-test-stacks: {"dev": {"multiAz": "false"}}` the `config:`
+ * of each Pulumi.<stack>.yaml. Without them a fixture has no stack files.
+ */
+function testHeader(text: string, kind: 'project' | 'stacks'): Record<string, unknown> | undefined {
+  const m = new RegExp(`faultline-test-${kind}:\\s*(\\{.*\\})\\s*$`, 'm').exec(text);
+  return m ? (JSON.parse(m[1]!) as Record<string, unknown>) : undefined;
 }
 
 export function analyzeText(file: string, text: string, opts: AnalyzeOptions = {}): { program: Program; findings: Finding[] } {

@@ -10,7 +10,9 @@ import { analyzeText, applyFix, formatFindings, initEngine } from '../helpers/an
  * Every rule has fixtures test/fixtures/rules/<id>/{bad,good}.{tf,ts,py[,js]}: bad ones must raise the rule, good
  * ones (which include values the engine cannot know) must not. A fixture may declare its profile in a first-line
  * comment `faultline-test-profile: ephemeral`, and faultline.json settings in a comment on its first line
- * `faultline-test-config: {"requiredTags": ["Owner"]}`. Every fix is applied, the file parsed again and the finding is gone.
+ * `faultline-test-config: {"requiredTags": ["Owner"]}`. A Pulumi fixture may give its project files in comments:
+ * `faultline-test-project: {"name": "webshop"}` (Pulumi.yaml) and `faultline-test-stacks: {"dev": {"multiAz": "false"}}`
+ * (each stack's `config:`). Every fix is applied, the file parsed again and the finding is gone.
  */
 const FIXTURES = path.join(__dirname, '../fixtures/rules');
 const SNAPSHOTS = path.join(__dirname, '__snapshots__');

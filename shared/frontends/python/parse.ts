@@ -55,6 +55,7 @@ const OPTION_KEYS: Record<string, Exclude<keyof ResourceOptions, 'written'>> = {
   depends_on: 'dependsOn',
   parent: 'parent',
   provider: 'provider',
+  providers: 'providers',
   protect: 'protect',
   retain_on_delete: 'retainOnDelete',
   ignore_changes: 'ignoreChanges',
@@ -215,8 +216,9 @@ class Lowerer {
         const invoke = !cls && n.type === 'call' ? this.recordInvoke(n) : undefined;
         if (invoke && LOWERED_INVOKES[invoke]) this.invokeResource(n, invoke, LOWERED_INVOKES[invoke]);
         if (cls) this.resource(this.site(n), cls);
+        else if (n.type === 'call' && !invoke) this.optionProviders(n);
         // lowered for the string builds it records, unless a resource's arguments or a larger expression already did
-        else if (!this.lowered.has(n.id)) this.expr(n, ctxOf(0, false));
+        if (!cls && !this.lowered.has(n.id)) this.expr(n, ctxOf(0, false));
       });
     }
     for (const n of found.errorNodes) this.guard(n, () => this.recover(n));
@@ -477,8 +479,34 @@ class Lowerer {
     const modules = segments.slice(1, -1).map((m) => (m.endsWith('_') ? m.slice(0, -1) : m));
     const at = fn.type === 'attribute' ? (fn.childForFieldName('attribute') ?? fn) : fn;
     const invoke = ['aws', ...modules, snakeToCamel(name)].join('.');
-    (this.facts.invokes ??= []).push({ name: invoke, loc: this.span(at.startIndex, at.endIndex) });
+    const provider = this.invokeProvider(splitArgs(call.childForFieldName('arguments')).keywords.get('opts')?.value);
+    (this.facts.invokes ??= []).push({ name: invoke, loc: this.span(at.startIndex, at.endIndex), ...(provider ? { provider } : {}) });
     return invoke;
+  }
+
+  /** The `provider` of an invoke's `opts` (`pulumi.InvokeOptions(provider=p)`, also through a variable). */
+  private invokeProvider(n: Node | undefined, depth = 0): Value | undefined {
+    if (!n || depth > 10) return undefined;
+    if (n.type === 'identifier') {
+      const b = this.binding(n);
+      return b?.kind === 'assign' && b.values.length === 1 ? this.invokeProvider(b.values[0], depth + 1) : undefined;
+    }
+    if (n.type !== 'call') return undefined;
+    const path = this.dotted(n.childForFieldName('function'));
+    if (path !== 'pulumi.InvokeOptions' && path !== 'pulumi.InvokeOutputOptions') return undefined;
+    const provider = splitArgs(n.childForFieldName('arguments')).keywords.get('provider')?.value;
+    return provider ? this.expr(provider, ctxOf(0, false)) : undefined;
+  }
+
+  /**
+   * A call that is no resource of the model but takes resource options (a component instance,
+   * `Alerts("a", opts=pulumi.ResourceOptions(providers={"aws": p}))`): the providers it hands on.
+   */
+  private optionProviders(call: Node): void {
+    const opts = splitArgs(call.childForFieldName('arguments')).keywords.get('opts')?.value;
+    if (!opts) return;
+    const { provider, providers } = this.options(opts, 0);
+    for (const v of [provider, providers]) if (v) (this.facts.optionProviders ??= []).push(v);
   }
 
   /** An invoke whose arguments the rules read, as a data source (`aws.iam.get_policy_document` -> aws_iam_policy_document). */

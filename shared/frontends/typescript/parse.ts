@@ -37,7 +37,16 @@ import {
 /** Lowering deeper than this becomes unknown (deeply generated code must not exhaust the stack). */
 const MAX_DEPTH = 200;
 const PULUMI = '@pulumi/pulumi';
-const OPTION_KEYS = ['dependsOn', 'parent', 'provider', 'protect', 'retainOnDelete', 'ignoreChanges', 'deleteBeforeReplace'] as const;
+const OPTION_KEYS = [
+  'dependsOn',
+  'parent',
+  'provider',
+  'providers',
+  'protect',
+  'retainOnDelete',
+  'ignoreChanges',
+  'deleteBeforeReplace',
+] as const;
 const CALLBACKS = new Set(['apply', 'then', 'catch', 'finally']);
 const LOOP_METHODS = new Set(['forEach', 'map', 'flatMap', 'reduce', 'filter', 'some', 'every', 'find', 'from']);
 const CONFIG_METHODS = new Set([
@@ -751,7 +760,7 @@ class Lowerer {
     const callee = skipTransparent(node.expression);
     const calleeName = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
     if (TRANSFORM_CALLS.test(calleeName)) model.pulumi!.transforms = true;
-    const invoke = this.recordInvoke(callee, model);
+    const invoke = this.recordInvoke(node, callee, model);
     if (invoke && LOWERED_INVOKES[invoke]) model.resources.push(this.invokeResource(node, invoke, LOWERED_INVOKES[invoke], ctx));
     const read = this.configRead(node);
     if (read && !this.configReads.has(node)) {
@@ -788,7 +797,7 @@ class Lowerer {
   }
 
   /** `aws.s3.getBucket(...)` / `getBucketOutput(...)`: a provider function, recorded for the schema rules. */
-  private recordInvoke(callee: ts.Expression, model: FileModel): string | undefined {
+  private recordInvoke(node: ts.CallExpression, callee: ts.Expression, model: FileModel): string | undefined {
     if (!ts.isPropertyAccessExpression(callee) && !ts.isIdentifier(callee)) return undefined;
     const name = ts.isIdentifier(callee) ? callee : callee.name;
     if (!name.text.startsWith('get')) return undefined;
@@ -797,7 +806,12 @@ class Lowerer {
     const fn = name.text.endsWith('Output') ? name.text.slice(0, -'Output'.length) : name.text;
     const segs = path.slice('@pulumi/'.length).split('/').slice(0, -1);
     const invoke = [...segs, fn].join('.');
-    (model.pulumi!.invokes ??= []).push({ name: invoke, loc: this.span(name.getStart(this.sf), name.getEnd()) });
+    const provider = this.options(node.arguments[1]).provider;
+    (model.pulumi!.invokes ??= []).push({
+      name: invoke,
+      loc: this.span(name.getStart(this.sf), name.getEnd()),
+      ...(provider ? { provider } : {}),
+    });
     return invoke;
   }
 

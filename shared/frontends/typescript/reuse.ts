@@ -226,7 +226,10 @@ export function moveRecord(previous: FileLowering, rec: StatementRecord, plan: R
     loc(c.loc);
     value(c.fallback);
   }
-  for (const i of span(out.invokes, 5)) loc(i.loc);
+  for (const i of span(out.invokes, 5)) {
+    loc(i.loc);
+    value(i.provider);
+  }
   for (const e of span(out.internalErrors, 6)) loc(e.loc);
   return ok;
 }

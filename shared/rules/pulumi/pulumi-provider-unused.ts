@@ -25,8 +25,14 @@ export default defineRule({
     const providers = program.resources.filter((r) => r.language !== 'terraform' && isAwsProvider(r));
     if (!providers.length) return;
     const used = new Set<string>();
-    for (const r of program.resources) {
-      for (const v of walkValues(r.options.provider)) {
+    // What names an explicit provider: resource options, invoke options, and the options of component instances the
+    // model has no resource for.
+    const passed = [
+      ...program.resources.map((r) => r.options.provider),
+      ...program.files.flatMap((f) => [...(f.pulumi?.invokes ?? []).map((i) => i.provider), ...(f.pulumi?.optionProviders ?? [])]),
+    ];
+    for (const provider of passed) {
+      for (const v of walkValues(provider)) {
         // A provider received as a parameter or computed: any provider may flow there, so stay silent.
         if (v.kind === 'unknown' || (v.kind === 'ref' && v.ref.kind !== 'resource' && v.ref.kind !== 'const')) return;
         if (v.kind === 'ref') used.add(v.ref.name);
