@@ -741,6 +741,7 @@ class Lowerer {
   }
 
   private term(n: Node, depth: number): Value {
+    if (depth > MAX_DEPTH) return this.unknown(n, 'the expression is nested too deeply to analyse');
     switch (n.type) {
       case 'expression':
         return this.expression(n, depth + 1);
