@@ -6,10 +6,10 @@ import type { Fix, RuleContext } from '../engine/rule';
 
 /** `aws_db_instance "main"`: how messages name a resource. */
 export function describe(r: Resource): string {
-  // A computed logical name (`${name}-logs`, f"audit-{suffix}") is shown as written, without quotes around its quotes.
-  return r.name.kind === 'string' || r.language === 'terraform'
-    ? `${r.typeAsWritten} "${r.logicalName}"`
-    : `${r.typeAsWritten} ${r.logicalName}`;
+  // A computed logical name (`${name}-logs`, f"audit-{suffix}") is shown as written, without quotes around its quotes;
+  // one held in a variable or built by a call says so (`name` alone would read as a word of the sentence).
+  if (r.name.kind === 'string' || r.language === 'terraform') return `${r.typeAsWritten} "${r.logicalName}"`;
+  return /^[`'"]|^f["']/.test(r.logicalName) ? `${r.typeAsWritten} ${r.logicalName}` : `${r.typeAsWritten} named by \`${r.logicalName}\``;
 }
 
 /** Where a finding about property `key` goes: the value when present, else the resource head. */

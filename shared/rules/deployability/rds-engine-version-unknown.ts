@@ -71,11 +71,13 @@ export default defineRule({
             safe: false,
           }))
         : [];
-    const offered = !verdict.offered.length
+    // Limitless Database versions (16.9-limitless) only serve Limitless clusters: listed only to one that asks for one.
+    const listed = version.includes('limitless') ? verdict.offered : verdict.offered.filter((v) => !v.includes('limitless'));
+    const offered = !listed.length
       ? ''
-      : verdict.offered.length > 10
-        ? `; the newest ${verdict.major}.x versions are ${listText(verdict.offered.slice(-10), 10, 'and')}`
-        : `; the ${verdict.major}.x versions are ${listText(verdict.offered, 10, 'and')}`;
+      : listed.length > 10
+        ? `; the newest ${verdict.major}.x versions are ${listText(listed.slice(-10), 10, 'and')}`
+        : `; the ${verdict.major}.x versions are ${listText(listed, 10, 'and')}`;
     let message: string;
     if (verdict.kind === 'deprecated') {
       message = `${where}, ${article(name)} version AWS no longer offers for new databases${offered || `; AWS offers no ${verdict.major}.x versions any more`}`;

@@ -29,7 +29,6 @@ const MORE_NAME_ARGS: Record<string, string> = {
   aws_opensearch_domain: 'domain_name',
   aws_launch_template: 'name',
   aws_autoscaling_group: 'name',
-  aws_security_group: 'name',
   aws_eks_cluster: 'name',
   aws_ecs_task_definition: 'family',
   aws_codebuild_project: 'name',
