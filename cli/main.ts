@@ -6,7 +6,7 @@ import { loadConfigFile, findConfigFile } from '../shared/engine/config-file';
 import type { FaultlineConfig } from '../shared/engine/config';
 import { initEngine } from '../shared/engine/frontends';
 import { SEVERITIES, type Severity } from '../shared/engine/rule';
-import { groupPrograms, loadProgram } from '../shared/engine/workspace';
+import { groupPrograms, loadProgram, terraformModuleFiles } from '../shared/engine/workspace';
 import { allRules, ruleById } from '../shared/rules';
 import { rulePage } from '../shared/rules/docs';
 import { toJson, toText, VERSION } from './format';
@@ -182,6 +182,8 @@ export async function main(argv: string[]): Promise<number> {
       await initEngine();
       const unit = groupPrograms([path.resolve(file)])[0];
       if (!unit) throw new UsageError(`${file} is not a Terraform, TypeScript, JavaScript or Python file`);
+      // A Terraform file is read with its module: what it references is declared in the other files of its folder.
+      if (unit.kind === 'terraform-module') unit.files = [...new Set([path.resolve(file), ...terraformModuleFiles(unit.root)])];
       process.stdout.write(JSON.stringify(inspectJson(loadProgram(unit), file), null, 2) + '\n');
     });
 

@@ -7,7 +7,15 @@ import { languageOf, parseSource } from '../shared/engine/frontends';
 import { forgetParses, keptParseCount } from '../shared/frontends/incremental';
 import type { ProfileSetting } from '../shared/engine/profile';
 import type { Finding } from '../shared/engine/rule';
-import { clearProjectCache, findPulumiRoot, groupPrograms, loadProgram, readFromDisk, type ProgramUnit } from '../shared/engine/workspace';
+import {
+  clearProjectCache,
+  findPulumiRoot,
+  groupPrograms,
+  loadProgram,
+  readFromDisk,
+  terraformModuleFiles,
+  type ProgramUnit,
+} from '../shared/engine/workspace';
 import type { Program } from '../shared/model/program';
 import type { FileModel } from '../shared/model/types';
 
@@ -147,12 +155,7 @@ export class Analysis {
     if (!lang) return undefined;
     if (lang === 'terraform') {
       const dir = path.dirname(file);
-      const siblings = new Set<string>([file]);
-      try {
-        for (const n of fs.readdirSync(dir)) if (n.endsWith('.tf') || n.endsWith('.tfvars')) siblings.add(path.join(dir, n));
-      } catch {
-        // an unreadable folder: analyse the open file alone
-      }
+      const siblings = new Set<string>([file, ...terraformModuleFiles(dir)]);
       for (const f of this.open.keys()) if (path.dirname(f) === dir && languageOf(f) === 'terraform') siblings.add(f);
       return { kind: 'terraform-module', root: dir, files: [...siblings].filter((f) => this.open.has(f) || fs.existsSync(f)).sort() };
     }

@@ -235,6 +235,18 @@ export function groupPrograms(files: string[]): ProgramUnit[] {
   return [...units.values()];
 }
 
+/** The .tf and .tfvars files of a Terraform module folder (none when it cannot be read). */
+export function terraformModuleFiles(dir: string): string[] {
+  try {
+    return fs
+      .readdirSync(dir)
+      .filter((n) => n.endsWith('.tf') || n.endsWith('.tfvars'))
+      .map((n) => path.join(dir, n));
+  } catch {
+    return [];
+  }
+}
+
 /** Reads a file's text; open editor buffers override the disk through `overlay`. */
 export type ReadText = (file: string) => string | undefined;
 

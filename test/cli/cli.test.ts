@@ -142,6 +142,18 @@ describe('faultline inspect, rules, explain', () => {
     });
   });
 
+  it('reads a Terraform file with the other files of its module', () => {
+    fs.mkdirSync(path.join(dir, 'split'));
+    fs.writeFileSync(path.join(dir, 'split', 'locals.tf'), 'locals {\n  retention = 90\n}\n');
+    fs.writeFileSync(
+      path.join(dir, 'split', 'logs.tf'),
+      'resource "aws_cloudwatch_log_group" "app" {\n  retention_in_days = local.retention\n}\n',
+    );
+    const j = JSON.parse(run(['inspect', 'split/logs.tf']).stdout);
+    expect(j.resources).toHaveLength(1);
+    expect(j.resources[0].properties[0]).toMatchObject({ key: 'retention_in_days', value: 90 });
+  });
+
   it('inspects every example program, Pulumi resource options included', () => {
     const root = path.resolve(__dirname, '../..');
     const files = [
