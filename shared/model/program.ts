@@ -52,6 +52,12 @@ export type Known = string | number | boolean | null | Known[] | { [k: string]: 
 
 export type Evaluated = { state: 'known'; value: Known } | { state: 'unknown'; reason: string; loc?: Loc } | { state: 'absent' };
 
+/** Terraform's override files (`override.tf`, `*_override.tf`): merged into the blocks they name, not declarations. */
+export function isTerraformOverride(file: string): boolean {
+  const name = file.split(/[\\/]/).pop()!.toLowerCase();
+  return name === 'override.tf' || name.endsWith('_override.tf');
+}
+
 /** `f`'s result, computed on the first call (program facts only some rules need). */
 export function lazy<T>(f: () => T): () => T {
   let done = false;

@@ -35,6 +35,35 @@ describe('Terraform module rules across files', () => {
     ]);
   });
 
+  it('merges override files into the blocks they name instead of calling them duplicates', () => {
+    const files = {
+      'main.tf': [
+        'locals {',
+        '  engine_version = "13.4"',
+        '}',
+        '',
+        'resource "aws_db_instance" "pg" {',
+        '  engine         = "postgres"',
+        '  engine_version = local.engine_version',
+        '  instance_class = "db.t4g.medium"',
+        '  multi_az       = false',
+        '}',
+        '',
+      ].join('\n'),
+      'override.tf': 'locals {\n  engine_version = "16.9"\n}\n\nresource "aws_db_instance" "pg" {\n  multi_az = true\n}\n',
+    };
+    expect(analyzeModule(files)).toEqual([]);
+    const program = buildTerraformProgram(
+      '/mod',
+      Object.entries(files).map(([name, text]) => parseSource(`/mod/${name}`, text)),
+    );
+    expect(program.resources).toHaveLength(1);
+    const pg = program.resources[0]!;
+    expect(evaluate(get(pg, 'multi_az'), program)).toEqual({ state: 'known', value: true });
+    expect(evaluate(get(pg, 'engine_version'), program)).toEqual({ state: 'known', value: '16.9' });
+    expect(evaluate(get(pg, 'instance_class'), program)).toEqual({ state: 'known', value: 'db.t4g.medium' });
+  });
+
   it('says nothing about references while a file of the module does not parse', () => {
     expect(
       analyzeModule({ 'a.tf': 'resource "aws_s3_bucket" "b" {\n  bucket = var.name\n', 'b.tf': 'locals {\n  x = var.missing\n}\n' }),

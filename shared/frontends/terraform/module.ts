@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { asObject, evalString, evaluate, get, getProperty } from '../../model/evaluate';
-import { lazy, type ModuleCaller, type Program, type ProviderConstraint } from '../../model/program';
-import type { FileModel, Reference, TfNamed, TfVariable, Value } from '../../model/types';
+import { isTerraformOverride, lazy, type ModuleCaller, type Program, type ProviderConstraint } from '../../model/program';
+import type { FileModel, Reference, Resource, TfNamed, TfVariable, Value } from '../../model/types';
 
 /** Variables whose value names the environment: a hint for profile inference. */
 const ENV_VARIABLES = new Set(['environment', 'env', 'stage']);
@@ -47,9 +47,19 @@ export function buildTerraformProgram(
 
   const variables = new Map<string, TfVariable>();
   const locals = new Map<string, TfNamed>();
+  const overrides = sources.filter((f) => isTerraformOverride(f.path)).sort((a, b) => (base(a.path) < base(b.path) ? -1 : 1));
   for (const f of sources) {
+    if (isTerraformOverride(f.path)) continue;
     for (const v of f.terraform?.variables ?? []) if (!variables.has(v.name)) variables.set(v.name, v);
     for (const l of f.terraform?.locals ?? []) if (!locals.has(l.name)) locals.set(l.name, l);
+  }
+  // Override files replace what they name, argument by argument (Terraform merges them after the other files).
+  for (const f of overrides) {
+    for (const v of f.terraform?.variables ?? []) {
+      const orig = variables.get(v.name);
+      variables.set(v.name, orig && v.default === undefined ? { ...orig, ...(v.type ? { type: v.type } : {}) } : { ...orig, ...v });
+    }
+    for (const l of f.terraform?.locals ?? []) locals.set(l.name, l);
   }
   const assigned = new Map<string, TfNamed>();
   for (const f of autoFiles) for (const a of f.terraform?.tfvars ?? []) assigned.set(a.name, a);
@@ -101,7 +111,7 @@ export function buildTerraformProgram(
     root,
     language: 'terraform',
     files,
-    resources: sources.flatMap((f) => f.resources),
+    resources: withOverrides(sources, overrides),
     stackNames: [...stackNames],
     stackConfig: {},
     awsProvider: lazy(() => awsConstraint(sources, lockfile?.())),
@@ -131,6 +141,30 @@ export function buildTerraformProgram(
       return ORIGIN[ref.kind]?.(ref) ?? `${ref.text} is not evaluated`;
     },
   };
+}
+
+/**
+ * The module's resources with the blocks of its override files merged in: each argument (or nested block type) an
+ * override block sets replaces the original's, in the order of the override files' names. An override block with no
+ * original is an error for Terraform and is left out.
+ */
+function withOverrides(sources: FileModel[], overrides: FileModel[]): Resource[] {
+  const out = sources.filter((f) => !isTerraformOverride(f.path)).flatMap((f) => f.resources);
+  if (!overrides.length) return out;
+  const index = new Map(out.map((r, i) => [`${r.kind}.${r.type}.${r.logicalName}`, i]));
+  for (const o of overrides.flatMap((f) => f.resources)) {
+    const i = index.get(`${o.kind}.${o.type}.${o.logicalName}`);
+    if (i === undefined) continue;
+    const orig = out[i]!;
+    const set = new Set(o.props.props.map((p) => p.key));
+    const options = Object.fromEntries(Object.entries(o.options).filter(([, v]) => v !== undefined));
+    out[i] = {
+      ...orig,
+      props: { ...orig.props, props: [...orig.props.props.filter((p) => !set.has(p.key)), ...o.props.props] },
+      options: { ...orig.options, ...options },
+    };
+  }
+  return out;
 }
 
 function addKnownString(out: Set<string>, v: Value | undefined): void {

@@ -1,3 +1,4 @@
+import { isTerraformOverride } from '../../model/program';
 import type { Loc } from '../../model/types';
 import { defineRule } from '../../engine/rule';
 
@@ -41,7 +42,10 @@ export default defineRule({
       });
     };
     // In file order, then source order: the later declaration is the one reported.
-    const files = ctx.program.files.filter((f) => f.language === 'terraform').sort((a, b) => a.path.localeCompare(b.path));
+    // Override files restate blocks on purpose: Terraform merges them into the originals.
+    const files = ctx.program.files
+      .filter((f) => f.language === 'terraform' && !isTerraformOverride(f.path))
+      .sort((a, b) => a.path.localeCompare(b.path));
     for (const f of files) {
       const t = f.terraform;
       if (!t) continue;
