@@ -134,6 +134,8 @@ export function discoverFiles(paths: string[], opts: DiscoverOptions = {}): Disc
           continue;
         }
         walk(p, matchers);
+      } else if (e.isFile() && e.name.toLowerCase().endsWith('.tf.json') && !ignored(p, false, matchers)) {
+        skipped.push({ path: p, reason: 'Terraform JSON syntax (.tf.json) is not analysed' });
       } else if (e.isFile() && languageOf(e.name) && !ignored(p, false, matchers)) {
         try {
           consider(p, fs.statSync(p).size);
@@ -235,17 +237,23 @@ export function groupPrograms(files: string[]): ProgramUnit[] {
   return [...units.values()];
 }
 
-/** The .tf and .tfvars files of a Terraform module folder (none when it cannot be read). */
-export function terraformModuleFiles(dir: string): string[] {
+/** The files of a folder whose names pass `test` (none when it cannot be read). */
+function folderFiles(dir: string, test: (name: string) => boolean): string[] {
   try {
     return fs
       .readdirSync(dir)
-      .filter((n) => n.endsWith('.tf') || n.endsWith('.tfvars'))
+      .filter(test)
       .map((n) => path.join(dir, n));
   } catch {
     return [];
   }
 }
+
+/** The .tf and .tfvars files of a Terraform module folder. */
+export const terraformModuleFiles = (dir: string): string[] => folderFiles(dir, (n) => n.endsWith('.tf') || n.endsWith('.tfvars'));
+
+/** The files of a module folder in Terraform's JSON syntax: Faultline does not analyse them. */
+const terraformJsonFiles = (dir: string): string[] => folderFiles(dir, (n) => n.toLowerCase().endsWith('.tf.json'));
 
 /** Reads a file's text; open editor buffers override the disk through `overlay`. */
 export type ReadText = (file: string) => string | undefined;
@@ -320,13 +328,15 @@ export function loadProgram(
       return lastLock.model;
     };
     const called = looksCalled(models);
-    return buildTerraformProgram(
+    const program = buildTerraformProgram(
       unit.root,
       models,
       lockfile,
       called ? findModuleCallers(unit.root, read, parse) : [],
       called ? [] : nestedVarFiles(unit.root, read, parse),
     );
+    const json = terraformJsonFiles(unit.root);
+    return json.length ? { ...program, unreadFiles: json } : program;
   }
   if (unit.kind === 'pulumi-project') return buildPulumiProgram(unit.root, models, readPulumiProjectFiles(unit.root, read));
   return buildPulumiProgram(path.dirname(unit.root), models, undefined, 'file');

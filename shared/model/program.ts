@@ -27,6 +27,8 @@ export interface Program {
   explainUnknown(ref: Reference): string;
   /** Terraform: the `module` blocks elsewhere in the workspace that call this module. */
   callers?: ModuleCaller[];
+  /** Terraform: the module's files in JSON syntax (`*.tf.json`), which Faultline does not read: what they declare is unseen. */
+  unreadFiles?: string[];
 }
 
 /** A `module` block whose local `source` is a Terraform module, and the resources of the module that holds it. */

@@ -142,6 +142,17 @@ describe('faultline inspect, rules, explain', () => {
     });
   });
 
+  it('lists .tf.json files as skipped and does not call what they declare undeclared', () => {
+    fs.mkdirSync(path.join(dir, 'json'));
+    fs.writeFileSync(path.join(dir, 'json', 'variables.tf.json'), '{"variable": {"team": {"default": "platform"}}}\n');
+    fs.writeFileSync(path.join(dir, 'json', 'main.tf'), 'output "team" {\n  value = var.team\n}\n');
+    const j = JSON.parse(run(['audit', 'json', '--format', 'json']).stdout);
+    expect(j.findings).toEqual([]);
+    expect(j.skipped).toEqual([
+      { file: path.join('json', 'variables.tf.json'), reason: 'Terraform JSON syntax (.tf.json) is not analysed' },
+    ]);
+  });
+
   it('reads a Terraform file with the other files of its module', () => {
     fs.mkdirSync(path.join(dir, 'split'));
     fs.writeFileSync(path.join(dir, 'split', 'locals.tf'), 'locals {\n  retention = 90\n}\n');

@@ -65,8 +65,8 @@ export default defineRule({
   },
   program(ctx) {
     const files = ctx.program.files.filter((f) => f.language === 'terraform');
-    // A file that does not parse may hide declarations: judge the module only when all of it was read.
-    if (files.length === 0 || files.some((f) => f.parseErrors.length > 0)) return;
+    // A file that does not parse (or a .tf.json file) may hide declarations: judge the module only when all of it was read.
+    if (files.length === 0 || files.some((f) => f.parseErrors.length > 0) || ctx.program.unreadFiles?.length) return;
     const declared = declarations(ctx.program);
     for (const f of files) {
       for (const ref of f.terraform?.references ?? []) {
