@@ -5,7 +5,7 @@ import ignore, { type Ignore } from 'ignore';
 import { buildTerraformProgram } from '../frontends/terraform/module';
 import { buildPulumiProgram, type PulumiProjectFiles } from '../frontends/pulumi/project';
 import type { ModuleCaller, Program } from '../model/program';
-import type { FileModel } from '../model/types';
+import type { FileModel, TfModuleCall } from '../model/types';
 import { languageOf, parseSource } from './frontends';
 
 /** Folders never analysed: dependencies, provider caches, VCS data and virtualenvs. */
@@ -391,10 +391,56 @@ const CALLER_LEVELS_UP = 3;
 const CALLER_LEVELS_DOWN = 3;
 const MAX_CALLER_DIRS = 200;
 
+/** A folder's subfolders (dependency, VCS and hidden ones left out) and .tf files, read once per process. */
+const listings = new Map<string, { dirs: string[]; tf: string[] }>();
+/** The local module calls of each .tf file read (a file without `module` is not parsed); the server clears it on saves. */
+const callScans = new Map<string, { call: TfModuleCall; target: string }[]>();
+const MAX_CALL_SCANS = 5000;
+
+/** Forget the folder listings and module calls read for caller searches (files were created, deleted or saved). */
+export function clearCallerCache(): void {
+  listings.clear();
+  callScans.clear();
+}
+
+function listing(dir: string): { dirs: string[]; tf: string[] } {
+  let l = listings.get(dir);
+  if (!l) {
+    l = { dirs: [], tf: [] };
+    try {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory() && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) l.dirs.push(path.join(dir, e.name));
+        else if (e.isFile() && e.name.endsWith('.tf')) l.tf.push(path.join(dir, e.name));
+      }
+    } catch {
+      // an unreadable folder holds no callers
+    }
+    listings.set(dir, l);
+  }
+  return l;
+}
+
+function callsIn(file: string, read: ReadText, parse: (file: string, text: string) => FileModel): { call: TfModuleCall; target: string }[] {
+  const hit = callScans.get(file);
+  if (hit) return hit;
+  const text = read(file);
+  const calls =
+    text === undefined || !text.includes('module')
+      ? []
+      : (parse(file, text).terraform?.modules ?? []).flatMap((call) =>
+          call.source && (call.source.startsWith('./') || call.source.startsWith('../'))
+            ? [{ call, target: path.resolve(path.dirname(file), call.source) }]
+            : [],
+        );
+  if (callScans.size >= MAX_CALL_SCANS) callScans.delete(callScans.keys().next().value!);
+  callScans.set(file, calls);
+  return calls;
+}
+
 /**
  * The `module` blocks whose local `source` is `root`, in the folders around it: its ancestors up to three levels (not
  * above the repository) and their subfolders up to three levels down (at most 200 folders, dependency and VCS folders
- * skipped). Only files that mention `module` and the folder's name are parsed.
+ * skipped). Folder listings and each file's calls are kept, so the modules of one workspace share one scan.
  */
 export function findModuleCallers(
   root: string,
@@ -402,23 +448,13 @@ export function findModuleCallers(
   parse: (file: string, text: string) => FileModel = parseSource,
 ): ModuleCaller[] {
   const target = path.resolve(root);
-  const name = path.basename(target);
   const dirs: string[] = [];
   const seen = new Set<string>([target]);
   const visit = (dir: string, depth: number): void => {
     if (dirs.length >= MAX_CALLER_DIRS || seen.has(dir)) return;
     seen.add(dir);
     dirs.push(dir);
-    if (depth === 0) return;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (e.isDirectory() && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) visit(path.join(dir, e.name), depth - 1);
-    }
+    if (depth > 0) for (const d of listing(dir).dirs) visit(d, depth - 1);
   };
   // Not above the repository (the folder holding .git), nor into the file system's root, home or temp folders.
   const stops = new Set([os.homedir(), os.tmpdir()].map((d) => path.resolve(d)));
@@ -430,26 +466,16 @@ export function findModuleCallers(
   }
   const out: ModuleCaller[] = [];
   for (const dir of dirs) {
-    let files: string[];
-    try {
-      files = fs.readdirSync(dir).filter((f) => f.endsWith('.tf'));
-    } catch {
-      continue;
-    }
-    const calls: Omit<ModuleCaller, 'callerResources'>[] = [];
-    for (const f of files) {
-      const file = path.join(dir, f);
-      const text = read(file);
-      if (text === undefined || !text.includes('module') || !text.includes(name)) continue;
-      for (const call of parse(file, text).terraform?.modules ?? []) {
-        const src = call.source;
-        if (src && (src.startsWith('./') || src.startsWith('../')) && path.resolve(dir, src) === target) calls.push({ call, file });
-      }
-    }
+    const files = listing(dir).tf;
+    const calls = files.flatMap((file) =>
+      callsIn(file, read, parse)
+        .filter((c) => c.target === target)
+        .map((c) => ({ call: c.call, file })),
+    );
     if (!calls.length) continue;
     const callerResources = files.flatMap((f) => {
-      const text = read(path.join(dir, f));
-      return text === undefined ? [] : parse(path.join(dir, f), text).resources;
+      const text = read(f);
+      return text === undefined ? [] : parse(f, text).resources;
     });
     for (const c of calls) out.push({ ...c, callerResources });
   }
