@@ -190,3 +190,22 @@ describe('var-files in subfolders', () => {
     }
   });
 });
+
+describe('literals written in tfvars', () => {
+  it('points at the variable and names the tfvars file where the secret is written', () => {
+    const models = [
+      parseSource(
+        '/mod/main.tf',
+        'variable "redis_auth_token" {\n  type      = string\n  sensitive = true\n}\n\nresource "aws_elasticache_replication_group" "sessions" {\n  replication_group_id       = "sessions"\n  description                = "sessions"\n  transit_encryption_enabled = true\n  auth_token                 = var.redis_auth_token\n}\n',
+      ),
+      parseSource('/mod/terraform.tfvars', 'redis_auth_token = "s3ss10ns-t0ken-2026-x9"\n'),
+    ];
+    const findings = analyzeProgram(buildTerraformProgram('/mod', models), { only: ['hardcoded-secret'] });
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      message: 'aws_elasticache_replication_group "sessions" sets auth_token to a literal written in terraform.tfvars',
+      loc: { file: '/mod/main.tf', range: { start: { line: 9 } } },
+      related: [{ loc: { file: '/mod/terraform.tfvars', range: { start: { line: 0 } } }, message: 'the literal is written here' }],
+    });
+  });
+});

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { deref, getProperty, walkValues } from '../../model/evaluate';
 import type { Program } from '../../model/program';
 import type { Loc, ObjectValue, Resource, Value } from '../../model/types';
@@ -99,10 +100,13 @@ export default defineRule({
   },
   resource(r, ctx) {
     const reported = new Set<number>();
-    const report = (loc: Loc, message: string, fixes: Fix[] = []): void => {
+    // A literal reached through a variable or a constant is also shown where it is written (terraform.tfvars, say).
+    const report = (loc: Loc, message: string, fixes: Fix[] = [], lit?: { loc: Loc }): void => {
       if (reported.has(loc.start)) return;
       reported.add(loc.start);
-      ctx.report({ resource: r, loc, message, fixes });
+      const elsewhere = lit && (lit.loc.file !== loc.file || lit.loc.start !== loc.start);
+      const related = elsewhere ? [{ loc: lit.loc, message: 'the literal is written here' }] : undefined;
+      ctx.report({ resource: r, loc, message, fixes, related });
     };
     for (const path of SECRET_PROPS[r.type] ?? []) {
       const prop = getProperty(r, path);
@@ -110,8 +114,9 @@ export default defineRule({
       if (!prop || !lit) continue;
       report(
         prop.value.loc,
-        `${describe(r)} sets ${keyName(r, path.split('.').pop()!, prop)} to a literal written in the source`,
+        `${describe(r)} sets ${keyName(r, path.split('.').pop()!, prop)} to a literal written in ${lit.loc.file === prop.value.loc.file ? 'the source' : basename(lit.loc.file)}`,
         managedPasswordFix(r, path),
+        lit,
       );
     }
     for (const env of environmentMaps(r, ctx.program)) {
@@ -119,13 +124,13 @@ export default defineRule({
         if (!holdsSecret(p.key, p.keyAsWritten)) continue;
         const lit = secretLiteral(p.value, ctx.program);
         if (lit && !lit.value.startsWith('arn:') && !PLAIN_SETTING.test(lit.value.trim()))
-          report(p.value.loc, `environment variable ${p.keyAsWritten} of ${describe(r)} holds a literal secret`);
+          report(p.value.loc, `environment variable ${p.keyAsWritten} of ${describe(r)} holds a literal secret`, [], lit);
       }
     }
     for (const { name, value } of containerEnvironment(r, ctx.program)) {
       const lit = holdsSecret(name) ? secretLiteral(value, ctx.program) : undefined;
       if (lit && !PLAIN_SETTING.test(lit.value.trim()))
-        report(value.loc, `container environment variable ${name} of ${describe(r)} holds a literal secret`);
+        report(value.loc, `container environment variable ${name} of ${describe(r)} holds a literal secret`, [], lit);
     }
     checkEverywhere(r, ctx, report);
   },
