@@ -142,7 +142,7 @@ describe('python frontend: lowering', () => {
       const d = v.kind === 'ref' && v.resolved ? v.resolved : v;
       return d.kind === 'ref' ? `${d.ref.kind}:${d.ref.name}${d.output ? ':output' : ''}` : d.kind;
     };
-    expect(refOf('tags.Vpc')).toBe('data:ec2.get_vpc:output');
+    expect(refOf('tags.Vpc')).toBe('data:ec2.get_vpc');
     expect(refOf('tags.Account')).toBe('account:get_caller_identity');
     expect(refOf('tags.Twice')).toBe('unknown');
     expect(refOf('tags.Region')).toBe('config:aws:region');

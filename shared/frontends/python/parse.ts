@@ -1058,7 +1058,8 @@ class Lowerer {
       const k = base.ref.kind;
       if (k === 'resource' || k === 'random' || k === 'data' || k === 'account') {
         const attribute = base.ref.attribute ? `${base.ref.attribute}.${attr}` : attr;
-        return this.ref(n, k, base.ref.name, k === 'account' ? {} : { output: true }, {
+        const plain = k === 'account' || (k === 'data' && !base.output);
+        return this.ref(n, k, base.ref.name, plain ? {} : { output: true }, {
           attribute,
           ...(base.ref.resourceType ? { resourceType: base.ref.resourceType } : {}),
         });
@@ -1185,7 +1186,9 @@ class Lowerer {
       const fname = path.slice(path.lastIndexOf('.') + 1);
       if (ACCOUNT_INVOKES.has(fname))
         return this.ref(n, 'account', fname.replace(/_output$/, ''), fname.endsWith('_output') ? { output: true } : {});
-      if (fname.startsWith('get_')) return this.ref(n, 'data', path.slice('pulumi_aws.'.length), { output: true });
+      // `get_vpc()` returns the plain result; only `get_vpc_output()` returns an Output.
+      if (fname.startsWith('get_'))
+        return this.ref(n, 'data', path.slice('pulumi_aws.'.length), fname.endsWith('_output') ? { output: true } : {});
     }
     return this.unknown(n, `\`${fn.text}(...)\` is not evaluated`);
   }

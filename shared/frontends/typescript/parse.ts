@@ -1325,10 +1325,13 @@ class Lowerer {
         case 'data':
         case 'account': {
           const attribute = r.attribute ? `${r.attribute}.${key}` : String(key);
+          // Attributes of resources are Outputs. An invoke's result is one only in its Output form (`await getVpc()`
+          // is a plain object), and a component's field is whatever its class declares (`public readonly base: string`).
+          const plain = r.kind === 'account' || r.kind === 'data' || (!!r.resourceType && this.isComponent(r.resourceType));
           return this.ref(
             node,
             { kind: r.kind, name: r.name, ...(r.resourceType ? { resourceType: r.resourceType } : {}), attribute },
-            { output: r.kind !== 'account' || !!b.output },
+            { output: !plain || !!b.output },
           );
         }
         case 'arg':
@@ -1478,7 +1481,7 @@ class Lowerer {
     if (pkg === 'aws' && segs.length === 2 && ACCOUNT_FUNCTIONS.has(base))
       return this.ref(node, { kind: 'account', name: base }, output ? { output } : {});
     if (/^get[A-Z]/.test(base))
-      return this.ref(node, { kind: 'data', name: [pkg, ...segs.slice(1, -1), base].join('.') }, { output: true });
+      return this.ref(node, { kind: 'data', name: [pkg, ...segs.slice(1, -1), base].join('.') }, output ? { output } : {});
     return this.unknown(node, `the result of ${this.textOf(node.expression)}() is not evaluated`);
   }
 

@@ -8,6 +8,14 @@ import { blockNote, checkedSchema, walkArgs } from './common';
 
 /** Enums other rules check with dated catalogues and better messages (rds-instance-class-invalid, lambda-runtime-deprecated). */
 const CHECKED_ELSEWHERE = new Set(['rds.InstanceType', 'lambda.Runtime']);
+/**
+ * One-item lists the Pulumi SDK takes as a single value (`endpointConfiguration: { types: "REGIONAL" }`); the schema
+ * does not say which lists those are.
+ */
+const PULUMI_SINGLE_VALUES: Record<string, string> = {
+  aws_api_gateway_rest_api: 'types',
+  aws_api_gateway_domain_name: 'types',
+};
 /** Lists longer than this are too open for a near miss to be a typo (1,400 EC2 instance types and growing). */
 const MAX_SUGGESTING_ENUM = 100;
 
@@ -38,7 +46,7 @@ export default defineRule({
         if (e.state !== 'known' || e.value === null) return;
         // built only for a finding: this runs for every argument of every resource
         const where = (): string => `${blockNote(r, path)}${describe(r)} sets "${prop.keyAsWritten}" to ${shown(e.value)}`;
-        const wrongType = typeProblem(attr, e.value, r);
+        const wrongType = typeProblem(attr, e.value, r, prop.key);
         if (wrongType) {
           ctx.report({
             resource: r,
@@ -102,7 +110,7 @@ const isStructured = (v: Known): boolean => typeof v === 'object' && v !== null;
  * Why a known value cannot have the argument's type, following Terraform's conversions (a numeric string is a
  * number, "true" and "false" are bools, numbers and bools are strings); undefined when it can.
  */
-function typeProblem(attr: SchemaAttr, v: Known, r: Resource): string | undefined {
+function typeProblem(attr: SchemaAttr, v: Known, r: Resource, key: string): string | undefined {
   const t = attr.t;
   if (t === 'a') return undefined;
   if (t === 's') {
@@ -118,7 +126,8 @@ function typeProblem(attr: SchemaAttr, v: Known, r: Resource): string | undefine
     if (typeof v === 'boolean' || v === 'true' || v === 'false') return undefined;
     return 'a bool is required (true or false)';
   }
-  if (t.startsWith('l') || t.startsWith('s') || t === 'Bl' || t === 'Bs') return isStructured(v) ? undefined : 'a list is required';
+  if (t.startsWith('l') || t.startsWith('s') || t === 'Bl' || t === 'Bs')
+    return isStructured(v) || (r.language !== 'terraform' && PULUMI_SINGLE_VALUES[r.type] === key) ? undefined : 'a list is required';
   // A single block may come as a one-element list (a dynamic block).
   if (t === 'B1') return isStructured(v) ? undefined : 'a block is required';
   if (t.startsWith('m')) return isStructured(v) && !Array.isArray(v) ? undefined : 'a map is required';

@@ -29,9 +29,12 @@ const ACCESS_KEY = /\b(AKIA|ASIA)[0-9A-Z]{16}\b/;
  * (PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, _LOG_LEVEL, SECRETS_MANAGER_TIMEOUT_MILLIS).
  */
 const SECRET_METADATA =
-  /(^|[_-])(arn|id|name|ttl|seconds|millis|ms|timeout|header|length|path|file|enabled|port|level|endpoint|url|uri|host|prefix|provider|audience|issuer|region|type|mode|version|scope)$/i;
-/** Environment values that are settings whatever the variable is called: numbers, booleans, URLs without credentials. */
-const PLAIN_SETTING = /^(\d+|true|false|yes|no|on|off|https?:\/\/[^@\s]+)$/i;
+  /(^|[_-])(arn|id|name|ttl|seconds|millis|ms|timeout|header|length|path|file|enabled|port|level|endpoint|url|uri|host|prefix|provider|audience|issuer|region|type|mode|version|scope|field|parameter|param|use|policy)$/i;
+/**
+ * Environment values that are settings whatever the variable is called: numbers, booleans, URLs without credentials,
+ * absolute paths and SSM parameter names (`/orders/prod/jwt-signing-key`).
+ */
+const PLAIN_SETTING = /^(\d+|true|false|yes|no|on|off|https?:\/\/[^@\s]+|\/[\w./-]+)$/i;
 
 function holdsSecret(...keys: string[]): boolean {
   return keys.some((k) => SECRET_NAME.test(k)) && !keys.some((k) => SECRET_METADATA.test(k));

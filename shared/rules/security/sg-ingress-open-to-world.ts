@@ -52,7 +52,8 @@ function severityOf(o: Opening, behindPublicLbOnly: boolean): { severity: Severi
   return { severity: webOnly && behindPublicLbOnly ? 'low' : 'medium', ports };
 }
 
-const LOAD_BALANCERS = new Set(['aws_lb', 'aws_alb', 'aws_elb']);
+// awsx's load balancers are not mapped to a Terraform type: their class paths stand for them.
+const LOAD_BALANCERS = new Set(['aws_lb', 'aws_alb', 'aws_elb', 'awsx.lb.ApplicationLoadBalancer', 'awsx.lb.NetworkLoadBalancer']);
 /** Resources that name a group to add rules to it or to allow it as a peer: they do not attach it to anything. */
 const GROUP_RULES = new Set([
   'aws_security_group',
