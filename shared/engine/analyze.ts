@@ -1,5 +1,5 @@
 import type { Program } from '../model/program';
-import { evaluate, walkValues } from '../model/evaluate';
+import { createsNothing, evaluate, walkValues } from '../model/evaluate';
 import type { FileModel, Loc, Resource } from '../model/types';
 import { allRules } from '../rules';
 import { ruleSettings, type FaultlineConfig } from './config';
@@ -33,7 +33,11 @@ export function analyzeProgram(program: Program, opts: AnalyzeOptions = {}): Fin
   const profile = resolveProfile(program, opts.config?.profile && !opts.profile ? opts.config.profile : opts.profile);
   const settings = ruleSettings(opts.config);
   const findings: Finding[] = [];
-  const created = program.resources.filter((r) => !neverCreated(r, program));
+  // What Terraform creates no instance of (count 0, an empty for_each, a module no call instantiates) is not judged;
+  // its declaration still counts for the Terraform rules that read `program.resources`.
+  const created = program.uninstantiated
+    ? []
+    : program.resources.filter((r) => !createsNothing(r.options.count, r.options.forEach, program));
   const byType = new Map<string, Resource[]>();
   for (const r of created) {
     const list = byType.get(r.type);
@@ -154,31 +158,16 @@ export function analyzeProgram(program: Program, opts: AnalyzeOptions = {}): Fin
 /** Whether a module calling this one declares a resource of the given types that reads the called module's outputs. */
 function suppliedByCaller(program: Program, types: string[]): boolean {
   return (program.callers ?? []).some((c) =>
-    c.callerResources.some(
-      (r) =>
-        types.includes(r.type) &&
-        [...walkValues(r.props), ...walkValues(r.options.dependsOn)].some(
-          (v) => v.kind === 'ref' && v.ref.kind === 'module' && v.ref.name === c.call.name,
-        ),
+    c.callerFiles.some((f) =>
+      f.resources.some(
+        (r) =>
+          types.includes(r.type) &&
+          [...walkValues(r.props), ...walkValues(r.options.dependsOn)].some(
+            (v) => v.kind === 'ref' && v.ref.kind === 'module' && v.ref.name === c.call.name,
+          ),
+      ),
     ),
   );
-}
-
-/**
- * A resource whose `count` is known to be 0, or whose `for_each` is known to be empty: Terraform creates nothing, so
- * no rule judges it (its declaration still counts for the Terraform rules that read `program.resources`).
- */
-function neverCreated(r: Resource, program: Program): boolean {
-  const { count, forEach } = r.options;
-  if (count) {
-    const c = evaluate(count, program);
-    if (c.state === 'known' && (c.value === 0 || c.value === '0')) return true;
-  }
-  if (forEach) {
-    const e = evaluate(forEach, program);
-    if (e.state === 'known' && e.value !== null && typeof e.value === 'object' && Object.keys(e.value).length === 0) return true;
-  }
-  return false;
 }
 
 function languageApplies(rule: Rule, lang: Resource['language']): boolean {

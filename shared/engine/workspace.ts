@@ -391,8 +391,8 @@ const CALLER_LEVELS_UP = 3;
 const CALLER_LEVELS_DOWN = 3;
 const MAX_CALLER_DIRS = 200;
 
-/** A folder's subfolders (dependency, VCS and hidden ones left out) and .tf files, read once per process. */
-const listings = new Map<string, { dirs: string[]; tf: string[] }>();
+/** A folder's subfolders (dependency, VCS and hidden ones left out), .tf and .tfvars files, read once per process. */
+const listings = new Map<string, { dirs: string[]; tf: string[]; tfvars: string[] }>();
 /** The local module calls of each .tf file read (a file without `module` is not parsed); the server clears it on saves. */
 const callScans = new Map<string, { call: TfModuleCall; target: string }[]>();
 const MAX_CALL_SCANS = 5000;
@@ -403,14 +403,15 @@ export function clearCallerCache(): void {
   callScans.clear();
 }
 
-function listing(dir: string): { dirs: string[]; tf: string[] } {
+function listing(dir: string): { dirs: string[]; tf: string[]; tfvars: string[] } {
   let l = listings.get(dir);
   if (!l) {
-    l = { dirs: [], tf: [] };
+    l = { dirs: [], tf: [], tfvars: [] };
     try {
       for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
         if (e.isDirectory() && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) l.dirs.push(path.join(dir, e.name));
         else if (e.isFile() && e.name.endsWith('.tf')) l.tf.push(path.join(dir, e.name));
+        else if (e.isFile() && e.name.endsWith('.tfvars')) l.tfvars.push(path.join(dir, e.name));
       }
     } catch {
       // an unreadable folder holds no callers
@@ -473,11 +474,11 @@ export function findModuleCallers(
         .map((c) => ({ call: c.call, file })),
     );
     if (!calls.length) continue;
-    const callerResources = files.flatMap((f) => {
+    const callerFiles = [...files, ...listing(dir).tfvars].flatMap((f) => {
       const text = read(f);
-      return text === undefined ? [] : parse(f, text).resources;
+      return text === undefined ? [] : [parse(f, text)];
     });
-    for (const c of calls) out.push({ ...c, callerResources });
+    for (const c of calls) out.push({ ...c, callerFiles });
   }
   return out;
 }

@@ -362,3 +362,11 @@ export function describeEvaluation(v: Value | undefined, program?: Program): str
   if (e.state === 'unknown') return `unknown: ${e.reason}`;
   return JSON.stringify(e.value);
 }
+
+/** Whether Terraform's `count` is known to be 0 or `for_each` known to be empty: the block creates no instance. */
+export function createsNothing(count: Value | undefined, forEach: Value | undefined, program?: Program): boolean {
+  const c = count && evaluate(count, program);
+  if (c && c.state === 'known' && (c.value === 0 || c.value === '0')) return true;
+  const e = forEach && evaluate(forEach, program);
+  return !!e && e.state === 'known' && typeof e.value === 'object' && e.value !== null && Object.keys(e.value).length === 0;
+}

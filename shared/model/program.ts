@@ -27,6 +27,8 @@ export interface Program {
   explainUnknown(ref: Reference): string;
   /** Terraform: the `module` blocks elsewhere in the workspace that call this module. */
   callers?: ModuleCaller[];
+  /** Terraform: every call of this module has `count` 0 or an empty `for_each`, so Terraform creates none of it. */
+  uninstantiated?: boolean;
   /** Terraform: the module's files in JSON syntax (`*.tf.json`), which Faultline does not read: what they declare is unseen. */
   unreadFiles?: string[];
 }
@@ -36,8 +38,9 @@ export interface ModuleCaller {
   call: TfModuleCall;
   /** The file that holds the block. */
   file: string;
-  /** Every resource of the calling module (all its .tf files): what it adds around the call (alarms, flow logs). */
-  callerResources: Resource[];
+  /** The files of the calling module (.tf and .tfvars): its resources add around the call (alarms, flow logs), and
+   * its variables give the values it passes. */
+  callerFiles: FileModel[];
 }
 
 /** A version constraint on the AWS provider as the project writes it (interpreted in knowledge/provider-version.ts). */

@@ -236,6 +236,9 @@ export interface TfModuleCall {
   loc: Loc;
   source?: string;
   props: ObjectValue;
+  /** The call's `count` and `for_each`, when it has them. */
+  count?: Value;
+  forEach?: Value;
 }
 export interface TerraformFacts {
   variables: TfVariable[];

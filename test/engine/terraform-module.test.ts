@@ -161,6 +161,19 @@ describe('module calls', () => {
     expect(await auditModule({ prod: caller('db', '  multi_az = true\n') + rootAlarm })).toEqual([]);
   });
 
+  it('judges nothing in a module no call instantiates', async () => {
+    expect(await auditModule({ prod: caller('db', '  count = 0\n'), staging: caller('db', '  for_each = toset([])\n') })).toEqual([]);
+  });
+
+  it('evaluates what a call passes in the calling module', async () => {
+    const root =
+      'variable "ha" {\n  type    = bool\n  default = false\n}\n\n' +
+      caller('db', '  multi_az = var.ha\n  alarm_topic_arn = "arn:aws:sns:eu-west-1:111122223333:ops"\n');
+    expect(await auditModule({ prod: root })).toEqual([
+      'rds-multi-az-disabled: RDS instance aws_db_instance "this" sets multi_az to false, so it runs in a single Availability Zone',
+    ]);
+  });
+
   it('reports the literal every caller passes', async () => {
     expect(
       await auditModule({ prod: caller('db', '  multi_az = false\n  alarm_topic_arn = "arn:aws:sns:eu-west-1:111122223333:ops"\n') }),

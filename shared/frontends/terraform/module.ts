@@ -1,6 +1,14 @@
 import * as path from 'node:path';
-import { asObject, evalString, evaluate, get, getProperty } from '../../model/evaluate';
-import { isTerraformOverride, lazy, type ModuleCaller, type Program, type ProviderConstraint } from '../../model/program';
+import { asObject, createsNothing, evalString, evaluate, get, getProperty } from '../../model/evaluate';
+import {
+  isTerraformOverride,
+  lazy,
+  type Evaluated,
+  type Known,
+  type ModuleCaller,
+  type Program,
+  type ProviderConstraint,
+} from '../../model/program';
 import type { FileModel, Reference, Resource, TfNamed, TfVariable, Value } from '../../model/types';
 
 /** Variables whose value names the environment: a hint for profile inference. */
@@ -74,17 +82,33 @@ export function buildTerraformProgram(
       .filter((f) => f.terraform?.tfvars?.some((a) => a.name === name && (!value || key(a.value) !== key(value))))
       .map((f) => (path.dirname(f.path) === root ? path.basename(f.path) : path.relative(root, f.path)));
 
-  /** The calls that pass the variable something other than one literal they all agree on (with the default). */
-  const passedDifferently = (name: string, value: Value | undefined): ModuleCaller[] => {
-    if (!callers.length) return [];
-    const passed = callers.map((c) => ({ c, v: getProperty(c.call.props, name)?.value ?? value }));
-    const literal = (v: Value | undefined): boolean => v?.kind === 'string' || v?.kind === 'number' || v?.kind === 'bool';
-    const agreed = passed.every(({ v }) => literal(v) && key(v) === key(passed[0]!.v));
-    return agreed ? [] : passed.filter(({ v }) => v !== value).map(({ c }) => c);
+  // The calls that create instances, each judged in the module that holds it (its variables, tfvars and locals).
+  const callerPrograms = new Map<string, Program>();
+  const callerProgram = (c: ModuleCaller): Program => {
+    const dir = path.dirname(c.file);
+    let p = callerPrograms.get(dir);
+    if (!p) callerPrograms.set(dir, (p = buildTerraformProgram(dir, c.callerFiles)));
+    return p;
   };
+  const live = callers.filter((c) => !createsNothing(c.call.count, c.call.forEach, callerProgram(c)));
+  /** What each call passes for the variable, evaluated where the call is written; the default where it passes none. */
+  const passed = (name: string, value: Value | undefined): { c: ModuleCaller; v?: Value; e: Evaluated }[] =>
+    live.map((c) => {
+      const v = getProperty(c.call.props, name)?.value;
+      return { c, v, e: v ? evaluate(v, callerProgram(c)) : evaluate(value) };
+    });
+  /** The calls that set the variable, when the calls do not all end with one and the same scalar. */
+  const passedDifferently = (name: string, value: Value | undefined): ModuleCaller[] => {
+    const p = passed(name, value);
+    const scalar = (e: Evaluated): boolean => e.state === 'known' && (e.value === null || typeof e.value !== 'object');
+    const first = p[0] && JSON.stringify(p[0].e.state === 'known' ? p[0].e.value : undefined);
+    const agreed = p.every((x) => scalar(x.e) && x.e.state === 'known' && JSON.stringify(x.e.value) === first);
+    return agreed ? [] : p.filter((x) => x.v).map((x) => x.c);
+  };
+  /** The scalar the calls agree on, as a value at the first call that sets it; the default when none sets it. */
   const callerValue = (name: string, value: Value | undefined): Value | undefined => {
-    const set = callers.map((c) => getProperty(c.call.props, name)?.value).find((v) => v);
-    return set && !passedDifferently(name, value).length ? set : value;
+    const set = passed(name, value).find((x) => x.v);
+    return set?.e.state === 'known' ? scalarValue(set.e.value, set.v!) : value;
   };
 
   const variableValue = (name: string): Value | undefined => {
@@ -116,6 +140,7 @@ export function buildTerraformProgram(
     stackConfig: {},
     awsProvider: lazy(() => awsConstraint(sources, lockfile?.())),
     callers,
+    ...(callers.length && !live.length ? { uninstantiated: true } : {}),
     resolve(ref) {
       if (ref.kind === 'variable') return variableValue(ref.name);
       if (ref.kind === 'local') return locals.get(ref.name)?.value;
@@ -165,6 +190,15 @@ function withOverrides(sources: FileModel[], overrides: FileModel[]): Resource[]
     };
   }
   return out;
+}
+
+/** A known scalar as a literal value where `at` is written (what the calls of a module pass it). */
+function scalarValue(k: Known, at: Value): Value | undefined {
+  if (typeof k === 'string') return { kind: 'string', value: k, loc: at.loc };
+  if (typeof k === 'number') return { kind: 'number', value: k, loc: at.loc };
+  if (typeof k === 'boolean') return { kind: 'bool', value: k, loc: at.loc };
+  if (k === null) return { kind: 'null', loc: at.loc };
+  return undefined;
 }
 
 function addKnownString(out: Set<string>, v: Value | undefined): void {

@@ -518,7 +518,14 @@ class Lowerer {
     const obj = this.blockObject(n, 0);
     const { props, options } = splitMeta(obj, MODULE_META);
     const source = obj.props.find((p) => p.key === 'source')?.value;
-    this.facts.modules.push({ name: label.value, loc: this.locOf(n), source: source?.kind === 'string' ? source.value : undefined, props });
+    this.facts.modules.push({
+      name: label.value,
+      loc: this.locOf(n),
+      source: source?.kind === 'string' ? source.value : undefined,
+      props,
+      ...(options.count ? { count: options.count } : {}),
+      ...(options.forEach ? { forEach: options.forEach } : {}),
+    });
     this.model.resources.push({
       id: `module.${label.value}`,
       kind: 'module',
