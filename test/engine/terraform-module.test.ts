@@ -174,6 +174,28 @@ describe('module calls', () => {
     ]);
   });
 
+  it('runs a called module with the provider version its callers pin', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-pin-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'modules/orders-db'), { recursive: true });
+      fs.mkdirSync(path.join(dir, 'envs/prod'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'modules/orders-db/main.tf'), ORDERS_DB);
+      fs.writeFileSync(
+        path.join(dir, 'envs/prod/main.tf'),
+        'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "~> 5.40"\n    }\n  }\n}\n\n' +
+          caller('db', '  multi_az = true\n'),
+      );
+      const unit = {
+        kind: 'terraform-module' as const,
+        root: path.join(dir, 'modules/orders-db'),
+        files: [path.join(dir, 'modules/orders-db/main.tf')],
+      };
+      expect(loadProgram(unit).awsProvider()).toMatchObject({ version: '~> 5.40', source: 'main.tf' });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reports the literal every caller passes', async () => {
     expect(
       await auditModule({ prod: caller('db', '  multi_az = false\n  alarm_topic_arn = "arn:aws:sns:eu-west-1:111122223333:ops"\n') }),

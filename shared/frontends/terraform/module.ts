@@ -138,7 +138,8 @@ export function buildTerraformProgram(
     resources: withOverrides(sources, overrides),
     stackNames: [...stackNames],
     stackConfig: {},
-    awsProvider: lazy(() => awsConstraint(sources, lockfile?.())),
+    // A called module that pins nothing runs with the provider its callers pin.
+    awsProvider: lazy(() => awsConstraint(sources, lockfile?.()) ?? live.map((c) => callerProgram(c).awsProvider()).find((p) => p)),
     callers,
     ...(callers.length && !live.length ? { uninstantiated: true } : {}),
     resolve(ref) {

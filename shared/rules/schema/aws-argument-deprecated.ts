@@ -1,5 +1,5 @@
 import { ALL_LANGUAGES, defineRule } from '../../engine/rule';
-import { attrExists, deprecationIn, resourceSchema } from '../../knowledge/schema';
+import { attrExists, deprecationIn, resourceSchema, schemaSource } from '../../knowledge/schema';
 import { describe } from '../util';
 import { blockNote, checkedSchema, classAvailable, deprecationText, pinNote, providerOf, walkArgs } from './common';
 
@@ -36,9 +36,13 @@ export default defineRule({
     }
     const c = checkedSchema(r, ctx.program);
     if (!c) return;
+    const newestKnown = Math.max(...schemaSource().majors);
     walkArgs(r, ctx.program, {
       onArg({ prop, attr, attrs, path }) {
         if (!attr || !attrExists(attr, use.majors, c.terraform)) return;
+        // The schema knows nested arguments' deprecations for its newest major only (the previous major's are not
+        // recorded apart): below the top level, a program that may run an older major is not told.
+        if (path.length && use.majors.some((m) => m !== newestKnown) && attr.d6 === undefined && attr.d7 === undefined) return;
         // deprecated in every major the program may run with; the newest one's text is shown
         let text: string | undefined;
         for (const m of use.majors) if (!(text = deprecationIn(attr, attr.v ?? m))) return;
