@@ -227,6 +227,24 @@ describe('var-files in subfolders', () => {
 });
 
 describe('literals written in tfvars', () => {
+  it('names the tfvars file that holds a placeholder', () => {
+    const models = [
+      parseSource(
+        '/mod/main.tf',
+        'variable "admin_role_arn" {\n  type = string\n}\n\nresource "aws_iam_role_policy_attachment" "admin" {\n  role       = "search-admin"\n  policy_arn = var.admin_role_arn\n}\n',
+      ),
+      parseSource('/mod/terraform.tfvars', 'admin_role_arn = "arn:aws:iam::123456789012:policy/search-admin"\n'),
+    ];
+    const findings = analyzeProgram(buildTerraformProgram('/mod', models), { only: ['placeholder-value'] });
+    expect(findings.map((f) => [f.message, f.loc.file, f.related?.[0]?.loc.file])).toEqual([
+      [
+        'aws_iam_role_policy_attachment "admin" sets policy_arn to "arn:aws:iam::123456789012:policy/search-admin", which contains 123456789012 (the example account id from the AWS documentation): replace it with the real value in terraform.tfvars',
+        '/mod/main.tf',
+        '/mod/terraform.tfvars',
+      ],
+    ]);
+  });
+
   it('points at the variable and names the tfvars file where the secret is written', () => {
     const models = [
       parseSource(

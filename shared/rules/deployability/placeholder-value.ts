@@ -1,4 +1,5 @@
-import { evaluate } from '../../model/evaluate';
+import { basename } from 'node:path';
+import { deref, evaluate } from '../../model/evaluate';
 import type { Known } from '../../model/program';
 import type { Loc, Resource, Value } from '../../model/types';
 import { ALL_LANGUAGES, defineRule, type RuleContext } from '../../engine/rule';
@@ -54,6 +55,8 @@ interface Hit {
   value: string;
   match: string;
   what: string;
+  /** Where the value is written, when a reference leads there from elsewhere (a tfvars file, a constant). */
+  writtenAt?: Loc;
 }
 
 const unquoted = (key: string): string => key.replace(/^["']|["']$/g, '');
@@ -71,10 +74,10 @@ function pathText(path: (string | number)[]): string {
  */
 function scan(v: Value, path: (string | number)[], ctx: RuleContext, out: Hit[], depth = 0): void {
   if (depth > 40) return;
-  const check = (s: string, loc: Loc): boolean => {
+  const check = (s: string, loc: Loc, writtenAt?: Loc): boolean => {
     const p = findPlaceholder(s);
     if (!p) return false;
-    out.push({ loc, path: pathText(path), value: s, match: p[0], what: p[1] });
+    out.push({ loc, path: pathText(path), value: s, match: p[0], what: p[1], ...(writtenAt ? { writtenAt } : {}) });
     return true;
   };
   switch (v.kind) {
@@ -114,7 +117,9 @@ function scan(v: Value, path: (string | number)[], ctx: RuleContext, out: Hit[],
     }
     case 'ref': {
       const e = evaluate(v, ctx.program);
-      if (e.state === 'known') for (const s of strings(e.value)) if (check(s, v.loc)) return;
+      const end = deref(v, ctx.program);
+      const at = end && end !== v && end.kind === 'string' && end.loc.file !== v.loc.file ? end.loc : undefined;
+      if (e.state === 'known') for (const s of strings(e.value)) if (check(s, v.loc, at)) return;
       return;
     }
     default:
@@ -159,13 +164,15 @@ export default defineRule({
       if (seen.has(k)) continue;
       seen.add(k);
       const shown = h.value.length > 80 ? `${h.value.slice(0, 77)}...` : h.value;
+      const where = h.writtenAt ? ` in ${basename(h.writtenAt.file)}` : '';
       ctx.report({
         resource: r,
         loc: h.loc,
         message:
           h.match === h.value
-            ? `${describe(r)} sets ${h.path} to "${shown}", ${h.what}: replace it with the real value`
-            : `${describe(r)} sets ${h.path} to "${shown}", which contains ${h.match} (${h.what}): replace it with the real value`,
+            ? `${describe(r)} sets ${h.path} to "${shown}", ${h.what}: replace it with the real value${where}`
+            : `${describe(r)} sets ${h.path} to "${shown}", which contains ${h.match} (${h.what}): replace it with the real value${where}`,
+        ...(h.writtenAt ? { related: [{ loc: h.writtenAt, message: 'the value is written here' }] } : {}),
       });
     }
   },

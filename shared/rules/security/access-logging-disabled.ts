@@ -1,4 +1,4 @@
-import { asObject, evalBool, getProperty } from '../../model/evaluate';
+import { asObject, evalBool, getProperty, walkValues } from '../../model/evaluate';
 import type { Resource } from '../../model/types';
 import { ALL_LANGUAGES, defineRule, type RuleContext } from '../../engine/rule';
 import { describe, keyName, referencedResource } from '../util';
@@ -31,6 +31,18 @@ function bucketLogging(ctx: RuleContext, buckets: Resource[]): { logged: Set<Res
     if (t) targets.add(t);
     if (b && l.multiplicity === 'one') logged.add(b);
     else opaque = true;
+  }
+  // A bucket handed to a module as its log destination (`log_bucket = aws_s3_bucket.logs.id`) receives logs there.
+  for (const f of ctx.program.files) {
+    for (const m of f.terraform?.modules ?? []) {
+      for (const p of m.props.props) {
+        if (!/log/i.test(p.key)) continue;
+        for (const v of walkValues(p.value)) {
+          const b = referencedResource(v, buckets);
+          if (b) targets.add(b);
+        }
+      }
+    }
   }
   return { logged, targets, opaque };
 }
