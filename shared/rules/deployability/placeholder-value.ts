@@ -74,10 +74,11 @@ function pathText(path: (string | number)[]): string {
  */
 function scan(v: Value, path: (string | number)[], ctx: RuleContext, out: Hit[], depth = 0): void {
   if (depth > 40) return;
-  const check = (s: string, loc: Loc, writtenAt?: Loc): boolean => {
+  const check = (s: string, loc: Loc, writtenAt?: () => Loc | undefined): boolean => {
     const p = findPlaceholder(s);
     if (!p) return false;
-    out.push({ loc, path: pathText(path), value: s, match: p[0], what: p[1], ...(writtenAt ? { writtenAt } : {}) });
+    const at = writtenAt?.();
+    out.push({ loc, path: pathText(path), value: s, match: p[0], what: p[1], ...(at ? { writtenAt: at } : {}) });
     return true;
   };
   switch (v.kind) {
@@ -117,8 +118,11 @@ function scan(v: Value, path: (string | number)[], ctx: RuleContext, out: Hit[],
     }
     case 'ref': {
       const e = evaluate(v, ctx.program);
-      const end = deref(v, ctx.program);
-      const at = end && end !== v && end.kind === 'string' && end.loc.file !== v.loc.file ? end.loc : undefined;
+      // Where the value is written, looked up only for a placeholder: a tfvars file, a constant in another file.
+      const at = (): Loc | undefined => {
+        const end = deref(v, ctx.program);
+        return end && end !== v && end.kind === 'string' && end.loc.file !== v.loc.file ? end.loc : undefined;
+      };
       if (e.state === 'known') for (const s of strings(e.value)) if (check(s, v.loc, at)) return;
       return;
     }

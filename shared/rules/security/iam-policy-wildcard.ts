@@ -59,6 +59,8 @@ function checkStatement(
   if (hasField(st, 'Principal') || hasField(st, 'principals')) {
     if (actions.every((a) => a.toLowerCase() === 'kms:*')) return;
   }
+  // Asked last: it looks at every resource of the program, and only for a statement about to be reported.
+  if (boundaryOnly(r, ctx)) return;
   const sid = field(st, 'Sid');
   const which = typeof sid === 'string' && sid ? `statement "${sid}"` : `statement ${index + 1}`;
   const action = actions.includes('*') ? '*' : actions[0]!;
@@ -119,7 +121,6 @@ export default defineRule({
   resourceTypes: [...Object.keys(POLICY_PROPS), 'aws_iam_policy_document'],
   dataSources: true,
   resource(r, ctx) {
-    if (boundaryOnly(r, ctx)) return;
     if (r.type === 'aws_iam_policy_document') {
       if (r.kind !== 'data') return;
       const blocks = r.props.props.filter((p) => p.key === 'statement');
