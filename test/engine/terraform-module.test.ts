@@ -227,6 +227,16 @@ describe('var-files in subfolders', () => {
 });
 
 describe('literals written in tfvars', () => {
+  it('leaves zones that a tfvars file chooses alone, and reports zones written in the code', () => {
+    const main =
+      'variable "azs" {\n  type = list(string)\n}\n\nmodule "network" {\n  source = "../../modules/network"\n  azs    = var.azs\n}\n\nmodule "edge" {\n  source = "../../modules/network"\n  azs    = ["eu-west-1a"]\n}\n';
+    const models = [parseSource('/env/main.tf', main), parseSource('/env/terraform.tfvars', 'azs = ["eu-west-1a", "eu-west-1b"]\n')];
+    const findings = analyzeProgram(buildTerraformProgram('/env', models), { only: ['az-hardcoded'] });
+    expect(findings.map((f) => `${f.loc.range.start.line + 1}: ${f.message.slice(0, 40)}`)).toEqual([
+      '12: module "edge" sets azs to the literal zo',
+    ]);
+  });
+
   it('names the tfvars file that holds a placeholder', () => {
     const models = [
       parseSource(

@@ -136,7 +136,8 @@ export function buildTerraformProgram(
     language: 'terraform',
     files,
     resources: withOverrides(sources, overrides),
-    stackNames: [...stackNames],
+    // A called module deploys in its callers' environments: their names decide its profile (dev only: ephemeral).
+    stackNames: live.length ? [...new Set(live.flatMap((c) => callerProgram(c).stackNames))] : [...stackNames],
     stackConfig: {},
     // A called module that pins nothing runs with the provider its callers pin.
     awsProvider: lazy(() => awsConstraint(sources, lockfile?.()) ?? live.map((c) => callerProgram(c).awsProvider()).find((p) => p)),

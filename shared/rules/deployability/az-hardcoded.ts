@@ -1,4 +1,4 @@
-import { evaluate } from '../../model/evaluate';
+import { deref, evaluate } from '../../model/evaluate';
 import type { Program } from '../../model/program';
 import type { FixIntent, Loc, Resource, Value } from '../../model/types';
 import { ALL_LANGUAGES, defineRule, type Fix, type RuleContext } from '../../engine/rule';
@@ -57,6 +57,8 @@ function zonesIn(v: Value, key: string, program: Program, out: Zone[]): void {
   const found: string[] = [];
   const add = (x: Value): void => {
     if (x.kind === 'list') return x.items.forEach(add);
+    // Zones a tfvars file sets are the deployment's configuration, chosen per environment, not code to change.
+    if (deref(x, program)?.loc.file.endsWith('.tfvars')) return;
     const e = evaluate(x, program);
     if (e.state !== 'known') return;
     for (const z of Array.isArray(e.value) ? e.value : [e.value])

@@ -123,7 +123,11 @@ function scan(v: Value, path: (string | number)[], ctx: RuleContext, out: Hit[],
         const end = deref(v, ctx.program);
         return end && end !== v && end.kind === 'string' && end.loc.file !== v.loc.file ? end.loc : undefined;
       };
-      if (e.state === 'known') for (const s of strings(e.value)) if (check(s, v.loc, at)) return;
+      if (e.state !== 'known') return;
+      // A value a calling module passes is reported there, at its module block.
+      const end = deref(v, ctx.program);
+      if (end && !ctx.program.files.some((f) => f.path === end.loc.file)) return;
+      for (const s of strings(e.value)) if (check(s, v.loc, at)) return;
       return;
     }
     default:
