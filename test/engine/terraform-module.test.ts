@@ -196,6 +196,11 @@ describe('module calls', () => {
     }
   });
 
+  it("takes the profile of its callers' environments", async () => {
+    // Only envs/dev calls it: single-AZ there is a choice, and production rules do not apply.
+    expect(await auditModule({ dev: caller('db', '  multi_az = false\n') })).toEqual([]);
+  });
+
   it('reports the literal every caller passes', async () => {
     expect(
       await auditModule({ prod: caller('db', '  multi_az = false\n  alarm_topic_arn = "arn:aws:sns:eu-west-1:111122223333:ops"\n') }),
