@@ -7,6 +7,7 @@ import { buildPulumiProgram, type PulumiProjectFiles } from '../frontends/pulumi
 import type { ModuleCaller, Program } from '../model/program';
 import type { FileModel, TfModuleCall } from '../model/types';
 import { languageOf, parseSource } from './frontends';
+import { resolveProfile } from './profile';
 
 /** Folders never analysed: dependencies, provider caches, VCS data and virtualenvs. */
 const SKIP_DIRS = new Set([
@@ -334,6 +335,7 @@ export function loadProgram(
       lockfile,
       called ? findModuleCallers(unit.root, read, parse) : [],
       called ? [] : nestedVarFiles(unit.root, read, parse),
+      (caller) => resolveProfile(caller).name === 'production',
     );
     const json = terraformJsonFiles(unit.root);
     return json.length ? { ...program, unreadFiles: json } : program;

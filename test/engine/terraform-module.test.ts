@@ -196,6 +196,15 @@ describe('module calls', () => {
     }
   });
 
+  it('judges a module with what its production callers pass, whatever dev passes', async () => {
+    const topic = '  alarm_topic_arn = "arn:aws:sns:eu-west-1:111122223333:ops"\n';
+    expect(
+      await auditModule({ prod: caller('db', `  multi_az = false\n${topic}`), dev: caller('db', `  multi_az = true\n${topic}`) }),
+    ).toEqual([
+      'rds-multi-az-disabled: RDS instance aws_db_instance "this" sets multi_az to false, so it runs in a single Availability Zone',
+    ]);
+  });
+
   it("takes the profile of its callers' environments", async () => {
     // Only envs/dev calls it: single-AZ there is a choice, and production rules do not apply.
     expect(await auditModule({ dev: caller('db', '  multi_az = false\n') })).toEqual([]);

@@ -35,7 +35,9 @@ const isAutoLoaded = (f: FileModel): boolean => base(f.path) === 'terraform.tfva
  * else the default. A variable that a -var-file (`prod.tfvars`) sets to something else stays unknown, since the
  * deployed value depends on which file is passed; so do those of subfolders holding only tfvars (`env/prod.tfvars`,
  * given as `nestedVarFiles`: they are not sources of this program). In a module other modules call, a variable takes what the calls
- * pass: the literal they all agree on, else it is unknown; the default counts only for calls that omit it.
+ * pass: the literal they all agree on, else it is unknown; the default counts only for calls that omit it. When
+ * `production` says some calling modules deploy production, only their calls count: what dev passes does not hide
+ * what prod passes.
  */
 export function buildTerraformProgram(
   root: string,
@@ -43,6 +45,7 @@ export function buildTerraformProgram(
   lockfile?: () => FileModel | undefined,
   callers: ModuleCaller[] = [],
   nestedVarFiles: FileModel[] = [],
+  production?: (caller: Program) => boolean,
 ): Program {
   const sources = files.filter((f) => !isTfvars(f));
   const varFiles = [...files.filter(isTfvars), ...nestedVarFiles];
@@ -90,7 +93,9 @@ export function buildTerraformProgram(
     if (!p) callerPrograms.set(dir, (p = buildTerraformProgram(dir, c.callerFiles)));
     return p;
   };
-  const live = callers.filter((c) => !createsNothing(c.call.count, c.call.forEach, callerProgram(c)));
+  const instantiating = callers.filter((c) => !createsNothing(c.call.count, c.call.forEach, callerProgram(c)));
+  const inProduction = production ? instantiating.filter((c) => production(callerProgram(c))) : [];
+  const live = inProduction.length ? inProduction : instantiating;
   /** What each call passes for the variable, evaluated where the call is written; the default where it passes none. */
   const passed = (name: string, value: Value | undefined): { c: ModuleCaller; v?: Value; e: Evaluated }[] =>
     live.map((c) => {
