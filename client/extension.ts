@@ -41,7 +41,7 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     initializationOptions: settings(),
     synchronize: {
       configurationSection: 'faultline',
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.tf,*.tfvars,Pulumi.yaml,Pulumi.*.yaml,faultline.json}'),
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.tf,*.tfvars,*.tf.json,Pulumi.yaml,Pulumi.*.yaml,faultline.json}'),
     },
   };
   return new LanguageClient('faultline', 'Faultline', serverOptions, clientOptions);

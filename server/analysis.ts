@@ -8,7 +8,7 @@ import { forgetParses, keptParseCount } from '../shared/frontends/incremental';
 import type { ProfileSetting } from '../shared/engine/profile';
 import type { Finding } from '../shared/engine/rule';
 import {
-  clearCallerCache,
+  clearTerraformFolderCache,
   clearProjectCache,
   findPulumiRoot,
   groupPrograms,
@@ -101,8 +101,8 @@ export class Analysis {
     const base = path.basename(file);
     if (base === 'Pulumi.yaml' || base === 'Pulumi.yml') clearProjectCache();
     if (base === CONFIG_FILE) this.configs.delete(path.dirname(file));
-    // A .tf file created, deleted or saved may add or remove a module call: caller searches read folders afresh.
-    if (base.endsWith('.tf')) clearCallerCache();
+    // A Terraform file created, deleted or saved may add a module call, a var-file or a JSON file: read folders afresh.
+    if (base.endsWith('.tf') || base.endsWith('.tfvars') || base.endsWith('.tf.json')) clearTerraformFolderCache();
   }
 
   read = (file: string): string | undefined => this.open.get(file) ?? readFromDisk(file);

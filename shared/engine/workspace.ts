@@ -238,23 +238,17 @@ export function groupPrograms(files: string[]): ProgramUnit[] {
   return [...units.values()];
 }
 
-/** The files of a folder whose names pass `test` (none when it cannot be read). */
-function folderFiles(dir: string, test: (name: string) => boolean): string[] {
+/** The .tf and .tfvars files of a Terraform module folder, read now (none when it cannot be read). */
+export function terraformModuleFiles(dir: string): string[] {
   try {
     return fs
       .readdirSync(dir)
-      .filter(test)
+      .filter((n) => n.endsWith('.tf') || n.endsWith('.tfvars'))
       .map((n) => path.join(dir, n));
   } catch {
     return [];
   }
 }
-
-/** The .tf and .tfvars files of a Terraform module folder. */
-export const terraformModuleFiles = (dir: string): string[] => folderFiles(dir, (n) => n.endsWith('.tf') || n.endsWith('.tfvars'));
-
-/** The files of a module folder in Terraform's JSON syntax: Faultline does not analyse them. */
-const terraformJsonFiles = (dir: string): string[] => folderFiles(dir, (n) => n.toLowerCase().endsWith('.tf.json'));
 
 /** Reads a file's text; open editor buffers override the disk through `overlay`. */
 export type ReadText = (file: string) => string | undefined;
@@ -337,7 +331,7 @@ export function loadProgram(
       called ? [] : nestedVarFiles(unit.root, read, parse),
       (caller) => resolveProfile(caller).name === 'production',
     );
-    const json = terraformJsonFiles(unit.root);
+    const json = listing(unit.root).json;
     return json.length ? { ...program, unreadFiles: json } : program;
   }
   if (unit.kind === 'pulumi-project') return buildPulumiProgram(unit.root, models, readPulumiProjectFiles(unit.root, read));
@@ -361,30 +355,15 @@ function looksCalled(models: FileModel[]): boolean {
 function nestedVarFiles(root: string, read: ReadText, parse: (file: string, text: string) => FileModel): FileModel[] {
   const out: FileModel[] = [];
   const visit = (dir: string, depth: number): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
+    const l = listing(dir);
+    if (l.tf.length) return;
+    for (const f of l.tfvars) {
+      const text = read(f);
+      if (text !== undefined) out.push(parse(f, text));
     }
-    if (entries.some((e) => e.isFile() && e.name.endsWith('.tf'))) return;
-    for (const e of entries) {
-      const p = path.join(dir, e.name);
-      if (e.isFile() && e.name.endsWith('.tfvars')) {
-        const text = read(p);
-        if (text !== undefined) out.push(parse(p, text));
-      } else if (e.isDirectory() && depth > 1 && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) visit(p, depth - 1);
-    }
+    if (depth > 1) for (const d of l.dirs) visit(d, depth - 1);
   };
-  let entries: fs.Dirent[] = [];
-  try {
-    entries = fs.readdirSync(root, { withFileTypes: true });
-  } catch {
-    // an unreadable module folder has no var-file folders
-  }
-  for (const e of entries) {
-    if (e.isDirectory() && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) visit(path.join(root, e.name), 2);
-  }
+  for (const d of listing(root).dirs) visit(d, 2);
   return out;
 }
 
@@ -393,27 +372,37 @@ const CALLER_LEVELS_UP = 3;
 const CALLER_LEVELS_DOWN = 3;
 const MAX_CALLER_DIRS = 200;
 
-/** A folder's subfolders (dependency, VCS and hidden ones left out), .tf and .tfvars files, read once per process. */
-const listings = new Map<string, { dirs: string[]; tf: string[]; tfvars: string[] }>();
+/**
+ * A folder's subfolders (dependency, VCS and hidden ones left out), .tf, .tfvars and .tf.json files, read once per
+ * process: caller searches, var-file folders and JSON files are looked up on every analysis (every keystroke).
+ */
+interface Listing {
+  dirs: string[];
+  tf: string[];
+  tfvars: string[];
+  json: string[];
+}
+const listings = new Map<string, Listing>();
 /** The local module calls of each .tf file read (a file without `module` is not parsed); the server clears it on saves. */
 const callScans = new Map<string, { call: TfModuleCall; target: string }[]>();
 const MAX_CALL_SCANS = 5000;
 
-/** Forget the folder listings and module calls read for caller searches (files were created, deleted or saved). */
-export function clearCallerCache(): void {
+/** Forget the folder listings and module calls read so far (Terraform files were created, deleted or saved). */
+export function clearTerraformFolderCache(): void {
   listings.clear();
   callScans.clear();
 }
 
-function listing(dir: string): { dirs: string[]; tf: string[]; tfvars: string[] } {
+function listing(dir: string): Listing {
   let l = listings.get(dir);
   if (!l) {
-    l = { dirs: [], tf: [], tfvars: [] };
+    l = { dirs: [], tf: [], tfvars: [], json: [] };
     try {
       for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
         if (e.isDirectory() && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) l.dirs.push(path.join(dir, e.name));
         else if (e.isFile() && e.name.endsWith('.tf')) l.tf.push(path.join(dir, e.name));
         else if (e.isFile() && e.name.endsWith('.tfvars')) l.tfvars.push(path.join(dir, e.name));
+        else if (e.isFile() && e.name.toLowerCase().endsWith('.tf.json')) l.json.push(path.join(dir, e.name));
       }
     } catch {
       // an unreadable folder holds no callers

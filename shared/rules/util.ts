@@ -124,16 +124,20 @@ export function literalString(v: Value | undefined, program: Program): { value: 
 }
 
 /**
- * The resource of `candidates` a value refers to (`aws_lb.web.arn`, `lb.arn`, `random_password.db.result`), through
- * const bindings and locals; undefined when it refers to none of them, or to more than one of the same name.
+ * The resource of `candidates` a value refers to (`aws_lb.web.arn`, `lb.arn`, `random_password.db.result`,
+ * `data.aws_iam_policy_document.d.json` for a data source), through const bindings and locals; undefined when it
+ * refers to none of them, or to more than one of the same name.
  */
 export function referencedResource(v: Value | undefined, candidates: Resource[]): Resource | undefined {
   let cur = v;
   for (let i = 0; cur?.kind === 'ref' && i < 50; i++) {
     const ref = cur.ref;
-    if (ref.kind === 'resource' || ref.kind === 'random') {
+    if (ref.kind === 'resource' || ref.kind === 'random' || ref.kind === 'data') {
       const named = candidates.filter(
-        (c) => (c.symbol ?? c.logicalName) === ref.name && (!ref.resourceType || c.type === ref.resourceType),
+        (c) =>
+          (c.symbol ?? c.logicalName) === ref.name &&
+          (!ref.resourceType || c.type === ref.resourceType) &&
+          (ref.kind === 'data') === (c.kind === 'data'),
       );
       return named.length === 1 ? named[0] : undefined;
     }

@@ -34,10 +34,10 @@ const isAutoLoaded = (f: FileModel): boolean => base(f.path) === 'terraform.tfva
  * `terraform plan` without -var flags: terraform.tfvars, then *.auto.tfvars in lexical order (later wins),
  * else the default. A variable that a -var-file (`prod.tfvars`) sets to something else stays unknown, since the
  * deployed value depends on which file is passed; so do those of subfolders holding only tfvars (`env/prod.tfvars`,
- * given as `nestedVarFiles`: they are not sources of this program). In a module other modules call, a variable takes what the calls
- * pass: the literal they all agree on, else it is unknown; the default counts only for calls that omit it. When
- * `production` says some calling modules deploy production, only their calls count: what dev passes does not hide
- * what prod passes.
+ * given as `nestedVarFiles`: they are not sources of this program). In a module other modules call, a variable takes
+ * what the calls pass, evaluated where each call is written: the scalar they all agree on, else it is unknown; the
+ * default counts only for calls that omit it. When `production` says some calling modules deploy production, only
+ * their calls count: what dev passes does not hide what prod passes.
  */
 export function buildTerraformProgram(
   root: string,
@@ -96,12 +96,22 @@ export function buildTerraformProgram(
   const instantiating = callers.filter((c) => !createsNothing(c.call.count, c.call.forEach, callerProgram(c)));
   const inProduction = production ? instantiating.filter((c) => production(callerProgram(c))) : [];
   const live = inProduction.length ? inProduction : instantiating;
-  /** What each call passes for the variable, evaluated where the call is written; the default where it passes none. */
-  const passed = (name: string, value: Value | undefined): { c: ModuleCaller; v?: Value; e: Evaluated }[] =>
-    live.map((c) => {
-      const v = getProperty(c.call.props, name)?.value;
-      return { c, v, e: v ? evaluate(v, callerProgram(c)) : evaluate(value) };
-    });
+  /**
+   * What each call passes for the variable, evaluated where the call is written; the default where it passes none.
+   * Kept per variable: every rule that reads the variable asks again.
+   */
+  const passedByName = new Map<string, { c: ModuleCaller; v?: Value; e: Evaluated }[]>();
+  const passed = (name: string, value: Value | undefined): { c: ModuleCaller; v?: Value; e: Evaluated }[] => {
+    let p = passedByName.get(name);
+    if (!p) {
+      p = live.map((c) => {
+        const v = getProperty(c.call.props, name)?.value;
+        return { c, v, e: v ? evaluate(v, callerProgram(c)) : evaluate(value) };
+      });
+      passedByName.set(name, p);
+    }
+    return p;
+  };
   /** The calls that set the variable, when the calls do not all end with one and the same scalar. */
   const passedDifferently = (name: string, value: Value | undefined): ModuleCaller[] => {
     const p = passed(name, value);

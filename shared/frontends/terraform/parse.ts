@@ -1049,9 +1049,8 @@ class Lowerer {
       case 'local': {
         const name = attrAt(0);
         if (!name) return this.unknown(n, `${text} is not a complete reference`);
-        const whole = ref({ kind: head === 'var' ? 'variable' : 'local', name, text: `${head}.${name}` });
         // `local.sizes[var.environment].multi_az`: each further step reads a key (or an element) of the value so far.
-        let v = path.length > 1 ? whole : ref({ kind: head === 'var' ? 'variable' : 'local', name, text });
+        let v = ref({ kind: head === 'var' ? 'variable' : 'local', name, text: path.length > 1 ? `${head}.${name}` : text });
         for (const step of path.slice(1)) {
           const key: Value = 'attr' in step ? { kind: 'string', value: step.attr, loc: v.loc } : this.indexKey(step.index, depth);
           v = { kind: 'call', name: 'index', args: [v, key], loc: this.locOf(n) };

@@ -74,11 +74,10 @@ function pathText(path: (string | number)[]): string {
  */
 function scan(v: Value, path: (string | number)[], ctx: RuleContext, out: Hit[], depth = 0): void {
   if (depth > 40) return;
-  const check = (s: string, loc: Loc, writtenAt?: () => Loc | undefined): boolean => {
+  const check = (s: string, loc: Loc, writtenAt?: Loc): boolean => {
     const p = findPlaceholder(s);
     if (!p) return false;
-    const at = writtenAt?.();
-    out.push({ loc, path: pathText(path), value: s, match: p[0], what: p[1], ...(at ? { writtenAt: at } : {}) });
+    out.push({ loc, path: pathText(path), value: s, match: p[0], what: p[1], ...(writtenAt ? { writtenAt } : {}) });
     return true;
   };
   switch (v.kind) {
@@ -118,15 +117,12 @@ function scan(v: Value, path: (string | number)[], ctx: RuleContext, out: Hit[],
     }
     case 'ref': {
       const e = evaluate(v, ctx.program);
-      // Where the value is written, looked up only for a placeholder: a tfvars file, a constant in another file.
-      const at = (): Loc | undefined => {
-        const end = deref(v, ctx.program);
-        return end && end !== v && end.kind === 'string' && end.loc.file !== v.loc.file ? end.loc : undefined;
-      };
       if (e.state !== 'known') return;
-      // A value a calling module passes is reported there, at its module block.
       const end = deref(v, ctx.program);
+      // A value a calling module passes is reported there, at its module block.
       if (end && !ctx.program.files.some((f) => f.path === end.loc.file)) return;
+      // Where it is written when that is another file: a tfvars file, a constant elsewhere.
+      const at = end && end !== v && end.kind === 'string' && end.loc.file !== v.loc.file ? end.loc : undefined;
       for (const s of strings(e.value)) if (check(s, v.loc, at)) return;
       return;
     }

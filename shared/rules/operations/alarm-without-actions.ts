@@ -1,7 +1,7 @@
 import { asList, evalString, evaluate, getProperty, walkValues } from '../../model/evaluate';
 import type { Resource } from '../../model/types';
 import { ALL_LANGUAGES, defineRule, type RuleContext } from '../../engine/rule';
-import { describe, keyName, locFor } from '../util';
+import { describe, keyName, locFor, referencedResource } from '../util';
 
 export default defineRule({
   meta: {
@@ -47,16 +47,13 @@ export default defineRule({
 
 /** Whether a composite alarm's rule names the alarm: its inputs are silent on purpose, the composite notifies. */
 function feedsCompositeAlarm(alarm: Resource, ctx: RuleContext): boolean {
-  const name = alarm.symbol ?? alarm.logicalName;
   const alarmName = evalString(getProperty(alarm, 'alarm_name')?.value, ctx.program);
   const named = (text: string): boolean => !!alarmName && (text.includes(`"${alarmName}"`) || text.includes(`(${alarmName})`));
   return ctx
     .resourcesOf('aws_cloudwatch_composite_alarm')
     .some((c) =>
       walkValues(getProperty(c, 'alarm_rule')?.value).some(
-        (v) =>
-          (v.kind === 'ref' && v.ref.resourceType === 'aws_cloudwatch_metric_alarm' && v.ref.name === name) ||
-          (v.kind === 'string' && named(v.value)),
+        (v) => referencedResource(v, [alarm]) === alarm || (v.kind === 'string' && named(v.value)),
       ),
     );
 }

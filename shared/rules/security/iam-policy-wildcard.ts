@@ -1,7 +1,7 @@
 import { walkValues } from '../../model/evaluate';
-import type { Loc, Reference, Resource, Value } from '../../model/types';
+import type { Loc, Resource } from '../../model/types';
 import { ALL_LANGUAGES, defineRule, type RuleContext } from '../../engine/rule';
-import { describe } from '../util';
+import { describe, referencedResource } from '../util';
 import {
   POLICY_PROPS,
   UNKNOWN,
@@ -71,24 +71,12 @@ function checkStatement(
   });
 }
 
-/** Whether `v` refers to `target` (directly or through constants): `aws_iam_policy.b.arn`, `data.aws_iam_policy_document.d.json`. */
-function refersTo(v: Value, target: Resource): boolean {
-  let cur: Value | undefined = v;
-  for (let i = 0; cur?.kind === 'ref' && i < 50; i++) {
-    const ref: Reference = cur.ref;
-    if (ref.kind === 'resource' || ref.kind === 'data')
-      return ref.name === (target.symbol ?? target.logicalName) && (!ref.resourceType || ref.resourceType === target.type);
-    cur = cur.resolved;
-  }
-  return false;
-}
-
 /**
  * Whether the policy (or the document only such policies use) serves only as a permissions boundary of roles and
  * users: a boundary caps what they may do and grants nothing, so "*" on "*" with denies is the documented pattern.
  */
 function boundaryOnly(r: Resource, ctx: RuleContext): boolean {
-  const users = ctx.program.resources.filter((u) => u !== r && walkValues(u.props).some((v) => refersTo(v, r)));
+  const users = ctx.program.resources.filter((u) => u !== r && walkValues(u.props).some((v) => referencedResource(v, [r]) === r));
   if (!users.length) return false;
   if (r.type === 'aws_iam_policy_document') return users.every((u) => u.type === 'aws_iam_policy' && boundaryOnly(u, ctx));
   return (
@@ -96,7 +84,9 @@ function boundaryOnly(r: Resource, ctx: RuleContext): boolean {
     users.every(
       (u) =>
         (u.type === 'aws_iam_role' || u.type === 'aws_iam_user') &&
-        u.props.props.every((p) => (p.key === 'permissions_boundary') === walkValues(p.value).some((v) => refersTo(v, r))),
+        u.props.props.every(
+          (p) => (p.key === 'permissions_boundary') === walkValues(p.value).some((v) => referencedResource(v, [r]) === r),
+        ),
     )
   );
 }
